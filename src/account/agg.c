@@ -1,0 +1,344 @@
+/* account/agg.c: the in-memory counters.
+ *
+ * Rows live in one dense array (so that handing them to the store is a
+ * pointer, not a copy) behind an open-addressing index keyed by SipHash of
+ * (host, direction, bin). Both grow by doubling up to the configured cap; no
+ * memory is allocated per record.
+ *
+ * A record that spans several bins is split in proportion to the time it
+ * spent in each, in milliseconds, with cumulative rounding: bin i gets
+ * floor(B * t_i / d) - floor(B * t_(i-1) / d), where t_i is the time from
+ * the start to the end of bin i. The parts add up to B exactly, and no bin
+ * gets more than its share plus one. */
+#include "account/agg.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AGG_MIN_ROWS 1024
+#define BIN_MS       ((uint64_t)BIN_SECONDS * 1000u)
+
+static int agg_resize(struct agg *a, size_t cap);
+
+__extension__ typedef unsigned __int128 agg_u128;
+
+struct agg {
+    struct agg_cfg cfg;
+    struct hash_key key;
+    struct bin_row *rows; /* host rows, then (after agg_rows) the 0.0.0.0 rows */
+    size_t n;             /* host rows */
+    size_t cap;           /* rows allocated */
+    uint32_t *slots;      /* row index + 1; 0 = empty */
+    size_t nslots;        /* power of two, 2 * cap */
+    struct bin_row *totals;
+    size_t ntotals;
+    size_t totals_cap;
+};
+
+void agg_cfg_default(struct agg_cfg *cfg)
+{
+    cfg->max_entries = 1000000;
+    cfg->default_rate = 100;
+    cfg->force_rate = false;
+    cfg->max_age_s = 3600;
+    cfg->max_future_s = 300;
+    cfg->max_span_s = 86400;
+}
+
+struct agg *agg_new(const struct agg_cfg *cfg, const struct hash_key *key)
+{
+    struct agg *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    a->cfg = *cfg;
+    if (a->cfg.max_entries < AGG_MIN_ROWS)
+        a->cfg.max_entries = AGG_MIN_ROWS;
+    if (a->cfg.max_entries > UINT32_MAX / 4)
+        a->cfg.max_entries = UINT32_MAX / 4;
+    a->key = *key;
+    if (agg_resize(a, AGG_MIN_ROWS) < 0) {
+        agg_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void agg_free(struct agg *a)
+{
+    if (!a)
+        return;
+    free(a->rows);
+    free(a->slots);
+    free(a->totals);
+    free(a);
+}
+
+static uint64_t row_hash(const struct agg *a, const struct of_addr *host, uint8_t dir, int64_t ts)
+{
+    uint8_t k[sizeof(*host) + 1 + 8];
+    memcpy(k, host, sizeof(*host));
+    k[sizeof(*host)] = dir;
+    memcpy(k + sizeof(*host) + 1, &ts, 8);
+    return hash_siphash13(&a->key, k, sizeof(k));
+}
+
+static void slot_insert(struct agg *a, size_t row)
+{
+    const struct bin_row *r = &a->rows[row];
+    size_t mask = a->nslots - 1;
+    size_t i = (size_t)row_hash(a, &r->host, r->dir, r->ts) & mask;
+    while (a->slots[i] != 0)
+        i = (i + 1) & mask;
+    a->slots[i] = (uint32_t)(row + 1);
+}
+
+/* Makes room for cap rows and rebuilds the index (a power of two of at
+ * least twice the rows, so probes stay short). */
+static int agg_resize(struct agg *a, size_t cap)
+{
+    struct bin_row *rows = realloc(a->rows, cap * sizeof(*rows));
+    if (!rows)
+        return -ENOMEM;
+    a->rows = rows;
+    size_t nslots = 16;
+    while (nslots < 2 * cap)
+        nslots *= 2;
+    uint32_t *slots = calloc(nslots, sizeof(*slots));
+    if (!slots)
+        return -ENOMEM;
+    free(a->slots);
+    a->slots = slots;
+    a->nslots = nslots;
+    a->cap = cap;
+    for (size_t r = 0; r < a->n; r++)
+        slot_insert(a, r);
+    return 0;
+}
+
+static int agg_double(struct agg *a)
+{
+    size_t cap = a->cap * 2;
+    if (cap > a->cfg.max_entries)
+        cap = a->cfg.max_entries;
+    if (cap <= a->cap)
+        return -ENOSPC;
+    return agg_resize(a, cap);
+}
+
+/* The row of (host, dir, ts), created empty on first use; NULL when full. */
+static struct bin_row *agg_row(struct agg *a, const struct of_addr *host, uint8_t dir, int64_t ts)
+{
+    size_t mask = a->nslots - 1;
+    size_t i = (size_t)row_hash(a, host, dir, ts) & mask;
+    for (; a->slots[i] != 0; i = (i + 1) & mask) {
+        struct bin_row *r = &a->rows[a->slots[i] - 1];
+        if (r->ts == ts && r->dir == dir && addr_equal(&r->host, host))
+            return r;
+    }
+    if (a->n == a->cap) {
+        if (agg_double(a) < 0)
+            return NULL;
+        return agg_row(a, host, dir, ts);
+    }
+    struct bin_row *r = &a->rows[a->n];
+    memset(r, 0, sizeof(*r));
+    r->host = *host;
+    r->dir = dir;
+    r->ts = ts;
+    a->slots[i] = (uint32_t)(++a->n);
+    return r;
+}
+
+static uint64_t sat_mul(uint64_t v, uint32_t rate)
+{
+    agg_u128 p = (agg_u128)v * rate;
+    return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
+}
+
+/* What one host side of a record adds: the classes and the counters. */
+struct side {
+    uint8_t classes[3];
+    size_t nclasses;
+    uint64_t bytes;
+    uint64_t packets;
+};
+
+static bool add_to_bin(struct agg *a, const struct of_addr *host, uint8_t dir, int64_t ts,
+                       const struct side *s, uint64_t bytes, uint64_t packets)
+{
+    struct bin_row *r = agg_row(a, host, dir, ts);
+    if (!r)
+        return false;
+    for (size_t i = 0; i < s->nclasses; i++) {
+        r->bytes[s->classes[i]] += bytes;
+        r->packets[s->classes[i]] += packets;
+    }
+    return true;
+}
+
+/* Spreads a side over the bins of [start_ms, end_ms]. */
+static bool add_side(struct agg *a, const struct of_addr *host, uint8_t dir, const struct side *s,
+                     uint64_t start_ms, uint64_t end_ms)
+{
+    uint64_t first = start_ms / BIN_MS, last = end_ms / BIN_MS;
+    if (first == last)
+        return add_to_bin(a, host, dir, (int64_t)(first * BIN_SECONDS), s, s->bytes, s->packets);
+    uint64_t dur = end_ms - start_ms;
+    uint64_t done_b = 0, done_p = 0;
+    bool ok = true;
+    for (uint64_t b = first; b <= last; b++) {
+        uint64_t upto = b == last ? dur : (b + 1) * BIN_MS - start_ms;
+        uint64_t cum_b = (uint64_t)((agg_u128)s->bytes * upto / dur);
+        uint64_t cum_p = (uint64_t)((agg_u128)s->packets * upto / dur);
+        ok &= add_to_bin(a, host, dir, (int64_t)(b * BIN_SECONDS), s, cum_b - done_b,
+                         cum_p - done_p);
+        done_b = cum_b;
+        done_p = cum_p;
+    }
+    return ok;
+}
+
+/* Picks the times a record is binned by: its own when they are sane,
+ * otherwise its arrival. */
+static void record_times(const struct agg *a, const struct flow_rec *r, uint64_t arrival_ms,
+                         uint64_t *start, uint64_t *end, struct agg_stats *st)
+{
+    uint64_t s = r->start_ms, e = r->end_ms;
+    if (e == 0) { /* the protocol carries no flow times (sFlow) */
+        *start = *end = arrival_ms;
+        return;
+    }
+    if (e + (uint64_t)a->cfg.max_age_s * 1000u < arrival_ms ||
+        e > arrival_ms + (uint64_t)a->cfg.max_future_s * 1000u) {
+        st->clock_off++;
+        *start = *end = arrival_ms;
+        return;
+    }
+    if (s == 0 || s > e)
+        s = e;
+    if (e - s > (uint64_t)a->cfg.max_span_s * 1000u) {
+        st->span_clamped++;
+        s = e - (uint64_t)a->cfg.max_span_s * 1000u;
+    }
+    *start = s;
+    *end = e;
+}
+
+static void side_init(struct side *s, enum traffic_class proto_cls, enum traffic_class port_cls,
+                      uint64_t bytes, uint64_t packets)
+{
+    s->nclasses = 0;
+    s->classes[s->nclasses++] = CLASS_TOTAL;
+    if (proto_cls != CLASS_TOTAL)
+        s->classes[s->nclasses++] = (uint8_t)proto_cls;
+    if (port_cls != CLASS_TOTAL)
+        s->classes[s->nclasses++] = (uint8_t)port_cls;
+    s->bytes = bytes;
+    s->packets = packets;
+}
+
+void agg_add(struct agg *a, const struct nets *nets, const struct classifier *cls,
+             const struct flow_rec *r, uint64_t arrival_ms, bool sflow, struct agg_stats *st)
+{
+    bool src_local = nets_lookup(nets, &r->src) >= 0;
+    bool dst_local = nets_lookup(nets, &r->dst) >= 0;
+    if (!src_local && !dst_local) {
+        st->transit++;
+        return;
+    }
+    uint32_t rate = a->cfg.default_rate;
+    if (r->sampling && (sflow || !a->cfg.force_rate))
+        rate = r->sampling;
+    uint64_t bytes = sat_mul(r->bytes, rate), packets = sat_mul(r->packets, rate);
+    uint64_t start, end;
+    record_times(a, r, arrival_ms, &start, &end, st);
+    enum traffic_class pc = classify_proto(r->proto);
+    struct side s;
+    if (dst_local) { /* R: the remote side is the source */
+        side_init(&s, pc, classify_port(cls, r->proto, r->sport), bytes, packets);
+        if (!add_side(a, &r->dst, DIR_R, &s, start, end))
+            st->dropped_full++;
+    }
+    if (src_local) { /* S: the remote side is the destination */
+        side_init(&s, pc, classify_port(cls, r->proto, r->dport), bytes, packets);
+        if (!add_side(a, &r->src, DIR_S, &s, start, end))
+            st->dropped_full++;
+    }
+    st->records++;
+}
+
+size_t agg_count(const struct agg *a)
+{
+    return a->n;
+}
+
+bool agg_needs_flush(const struct agg *a)
+{
+    return a->n >= a->cfg.max_entries / 4 * 3;
+}
+
+/* The 0.0.0.0 row of (dir, ts) among the totals built so far. Totals are
+ * few (two directions times the bins seen), so a linear probe over a small
+ * open-addressing table is built per export. */
+static struct bin_row *total_row(struct agg *a, uint32_t *idx, size_t nidx, uint8_t dir,
+                                 int64_t ts)
+{
+    size_t mask = nidx - 1;
+    size_t i = (size_t)(((uint64_t)ts / BIN_SECONDS) * 2 + dir) * 0x9e3779b97f4a7c15ULL >> 20 & mask;
+    for (; idx[i] != 0; i = (i + 1) & mask) {
+        struct bin_row *t = &a->totals[idx[i] - 1];
+        if (t->ts == ts && t->dir == dir)
+            return t;
+    }
+    struct bin_row *t = &a->totals[a->ntotals];
+    memset(t, 0, sizeof(*t));
+    t->host.af = ADDR_V4;
+    t->dir = dir;
+    t->ts = ts;
+    idx[i] = (uint32_t)(++a->ntotals);
+    return t;
+}
+
+int agg_rows(struct agg *a, struct bin_batch *out)
+{
+    /* Every host row could be in a bin of its own: size for the worst case. */
+    if (a->totals_cap < a->n) {
+        struct bin_row *t = realloc(a->totals, a->n * sizeof(*t));
+        if (!t)
+            return -ENOMEM;
+        a->totals = t;
+        a->totals_cap = a->n;
+    }
+    size_t nidx = 16;
+    while (nidx < 2 * a->n)
+        nidx *= 2;
+    uint32_t *idx = calloc(nidx, sizeof(*idx));
+    if (!idx)
+        return -ENOMEM;
+    a->ntotals = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const struct bin_row *r = &a->rows[i];
+        struct bin_row *t = total_row(a, idx, nidx, r->dir, r->ts);
+        for (size_t c = 0; c < CLASS__COUNT; c++) {
+            t->bytes[c] += r->bytes[c];
+            t->packets[c] += r->packets[c];
+        }
+    }
+    free(idx);
+    /* Hand out one contiguous array: host rows, then totals. */
+    if (a->cap < a->n + a->ntotals && agg_resize(a, a->n + a->ntotals) < 0)
+        return -ENOMEM;
+    memcpy(a->rows + a->n, a->totals, a->ntotals * sizeof(*a->totals));
+    out->rows = a->rows;
+    out->n = a->n + a->ntotals;
+    return 0;
+}
+
+void agg_reset(struct agg *a)
+{
+    memset(a->slots, 0, a->nslots * sizeof(*a->slots));
+    a->n = 0;
+    a->ntotals = 0;
+}

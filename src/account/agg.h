@@ -1,0 +1,67 @@
+/* account/agg.h: per-host, per-bin counters in memory until they are stored.
+ *
+ * An agg turns flow records into (host, direction, 5-minute bin) rows of 12
+ * class counters: it finds the local side(s), picks the classes, applies the
+ * sampling rate, and spreads the record over the bins its times cover. Rows
+ * leave for the store with agg_rows() and the agg is then reset. It holds at
+ * most cfg->max_entries rows; agg_needs_flush() says when to empty it before
+ * that, and updates that find it full are dropped and counted. One per
+ * worker; not thread-safe. */
+#ifndef OF_ACCOUNT_AGG_H
+#define OF_ACCOUNT_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "account/classify.h"
+#include "account/nets.h"
+#include "decode/flow.h"
+#include "store/store.h"
+#include "util/hash.h"
+
+struct agg_cfg {
+    size_t max_entries;    /* rows held at most (MAX_ROWS) */
+    uint32_t default_rate; /* SAMPLING_RATE: used when a record signals none */
+    bool force_rate;       /* SAMPLING_FORCE: default_rate whatever is signalled (not sFlow) */
+    uint32_t max_age_s;    /* flows that ended longer before arrival: clock is off */
+    uint32_t max_future_s; /* flows that end later than arrival plus this: clock is off */
+    uint32_t max_span_s;   /* longer flows are cut to their last max_span_s */
+};
+
+/* Defaults: 1,000,000 rows, rate 100, not forced, 3600 s, 300 s, 86400 s. */
+void agg_cfg_default(struct agg_cfg *cfg);
+
+struct agg_stats {
+    uint64_t records;      /* records counted for at least one local host */
+    uint64_t transit;      /* records with no local side (counted for nobody) */
+    uint64_t clock_off;    /* records binned by arrival: their times were not sane */
+    uint64_t span_clamped; /* records longer than max_span_s */
+    uint64_t dropped_full; /* host updates lost because the agg was full */
+};
+
+struct agg;
+
+struct agg *agg_new(const struct agg_cfg *cfg, const struct hash_key *key); /* NULL: no memory */
+void agg_free(struct agg *a); /* accepts NULL */
+
+/* Accounts one record that arrived at arrival_ms (UNIX ms). protocol_rate
+ * says whether the record came from sFlow, whose per-sample rate is always
+ * the true one (force_rate does not apply). */
+void agg_add(struct agg *a, const struct nets *nets, const struct classifier *cls,
+             const struct flow_rec *r, uint64_t arrival_ms, bool sflow, struct agg_stats *st);
+
+size_t agg_count(const struct agg *a);
+
+/* True once the agg is three quarters full. */
+bool agg_needs_flush(const struct agg *a);
+
+/* All rows, followed by one 0.0.0.0 row per (direction, bin) that sums them.
+ * The rows belong to the agg and stay valid until agg_reset or agg_free.
+ * 0 or -ENOMEM. */
+OF_MUST_CHECK int agg_rows(struct agg *a, struct bin_batch *out);
+
+/* Forgets every row; keeps the memory for reuse. */
+void agg_reset(struct agg *a);
+
+#endif

@@ -1,0 +1,100 @@
+/* cli/common.c: the options, config loading and store opening that every
+ * subcommand shares. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/parse.h"
+#include "util/paths.h"
+
+bool cli_common_opt(struct cli_common *c, int opt, const char *arg, bool *bad)
+{
+    switch (opt) {
+    case 'c':
+        c->config_path = arg;
+        return true;
+    case CLI_OPT_DB:
+        c->db_path = arg;
+        return true;
+    case CLI_OPT_NETWORK:
+        if (c->nnetworks == sizeof(c->networks) / sizeof(c->networks[0])) {
+            fprintf(stderr, "ophanimflow: too many --network options\n");
+            *bad = true;
+            return true;
+        }
+        c->networks[c->nnetworks++] = arg;
+        return true;
+    case CLI_OPT_SAMPLING:
+        c->sampling_rate = arg;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int apply_overrides(const struct cli_common *c, struct of_config *cfg)
+{
+    char err[CONFIG_MAX_ERROR];
+    if (c->db_path) {
+        if (strlen(c->db_path) >= sizeof(cfg->db_path)) {
+            fprintf(stderr, "ophanimflow: --db path is too long\n");
+            return CLI_USAGE;
+        }
+        memcpy(cfg->db_path, c->db_path, strlen(c->db_path) + 1);
+    }
+    for (size_t i = 0; i < c->nnetworks; i++) {
+        if (config_add_network(cfg, c->networks[i], i == 0, err, sizeof(err)) < 0) {
+            fprintf(stderr, "ophanimflow: --network %s: %s\n", c->networks[i], err);
+            return CLI_USAGE;
+        }
+    }
+    if (c->sampling_rate) {
+        uint64_t v;
+        if (parse_u64(c->sampling_rate, 1, 1000000000, &v) < 0) {
+            fprintf(stderr, "ophanimflow: --sampling-rate must be 1..1000000000, got \"%s\"\n",
+                    c->sampling_rate);
+            return CLI_USAGE;
+        }
+        cfg->agg.default_rate = (uint32_t)v;
+    }
+    return CLI_OK;
+}
+
+int cli_load_config(const struct cli_common *c, struct of_config *cfg)
+{
+    char err[CONFIG_MAX_ERROR];
+    if (config_init(cfg) < 0) {
+        fprintf(stderr, "ophanimflow: out of memory\n");
+        return CLI_FAIL;
+    }
+    const char *path = c->config_path;
+    if (!path && access(OF_DEFAULT_CONFIG, R_OK) == 0)
+        path = OF_DEFAULT_CONFIG;
+    if (path && config_load(cfg, path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "ophanimflow: %s\n", err);
+        return CLI_USAGE;
+    }
+    int rc = apply_overrides(c, cfg);
+    if (rc != CLI_OK)
+        return rc;
+    if (config_finish(cfg) < 0) {
+        fprintf(stderr, "ophanimflow: out of memory\n");
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+int cli_open_store(const struct of_config *cfg, bool readonly, struct store **out)
+{
+    struct store_cfg sc = {.backend = NULL, .path = cfg->db_path, .readonly = readonly};
+    int rc = store_open(out, &sc);
+    if (rc < 0) {
+        fprintf(stderr, "ophanimflow: cannot open the store %s: %s\n", cfg->db_path,
+                strerror(-rc));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}

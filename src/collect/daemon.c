@@ -1,0 +1,298 @@
+/* collect/daemon.c: worker threads, the writer, and signals.
+ *
+ * Each worker owns its sockets (one per listen address and port, bound with
+ * SO_REUSEPORT where there are several workers) and an ingest. The main
+ * thread is the writer: every FLUSH_INTERVAL seconds, or sooner when a
+ * worker's agg is filling up, it swaps each worker's agg for an empty one
+ * (a pointer swap under the worker's lock, once per flush, not per record)
+ * and writes the full one to the store outside any lock. Signals are taken
+ * with sigtimedwait in the writer only, so no handler runs in a worker. */
+#include "collect/daemon.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect/flush.h"
+#include "collect/ingest.h"
+#include "collect/udp.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define DAEMON_MAX_SOCKS (CONFIG_MAX_LISTEN * 2)
+#define DAEMON_TICK_MS   200
+
+struct worker {
+    pthread_t thread;
+    struct daemon *d;
+    struct ingest *in;
+    struct udp_sock socks[DAEMON_MAX_SOCKS];
+    size_t nsocks;
+    struct agg *spare; /* the writer's: swapped in at the next flush */
+    atomic_bool wants_flush;
+};
+
+struct daemon {
+    const struct of_config *cfg;
+    struct store *st;
+    struct worker *workers;
+    size_t nworkers;
+    atomic_bool stop;
+    uint64_t rows_written;
+    uint64_t flush_errors;
+};
+
+static unsigned default_workers(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    return n > 8 ? 8 : (unsigned)n;
+}
+
+static int worker_open(struct worker *w, const struct of_config *cfg, bool reuseport)
+{
+    static const char *const any[] = {"0.0.0.0", "::"};
+    size_t naddr = cfg->nlisten ? cfg->nlisten : 2;
+    uint16_t ports[2] = {cfg->collector_port, cfg->sflow_port};
+    for (size_t i = 0; i < naddr; i++) {
+        const char *addr = cfg->nlisten ? cfg->listen[i] : any[i];
+        for (size_t p = 0; p < 2; p++) {
+            struct udp_sock *s = &w->socks[w->nsocks];
+            int rc = udp_open(s, addr, ports[p], cfg->rcvbuf, reuseport);
+            if (rc < 0) {
+                log_msg(cfg->nlisten ? LOG_ERR : LOG_WARN, "cannot listen on UDP %s port %u: %s",
+                        addr, ports[p], strerror(-rc));
+                if (cfg->nlisten)
+                    return rc;
+                continue;
+            }
+            w->nsocks++;
+        }
+    }
+    return w->nsocks ? 0 : -EADDRNOTAVAIL;
+}
+
+static void worker_receive(struct worker *w, struct udp_sock *s, struct udp_batch *b)
+{
+    int n = udp_recv(s, b);
+    if (n <= 0)
+        return;
+    uint64_t now = clock_now_ms();
+    ingest_lock(w->in);
+    for (int i = 0; i < n; i++)
+        ingest_datagram(w->in, &b->from[i], b->buf + (size_t)i * UDP_MAX_DGRAM, b->len[i], now);
+    if (ingest_needs_flush(w->in))
+        atomic_store(&w->wants_flush, true);
+    ingest_unlock(w->in);
+}
+
+/* After stop: whatever the kernel still holds for us was sent to us. */
+static void worker_drain(struct worker *w, struct udp_batch *b)
+{
+    for (size_t i = 0; i < w->nsocks; i++)
+        for (int rounds = 0; rounds < 10000; rounds++) {
+            if (udp_recv(&w->socks[i], b) <= 0)
+                break;
+            uint64_t now = clock_now_ms();
+            ingest_lock(w->in);
+            for (size_t k = 0; k < b->n; k++)
+                ingest_datagram(w->in, &b->from[k], b->buf + k * UDP_MAX_DGRAM, b->len[k], now);
+            ingest_unlock(w->in);
+        }
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct udp_batch b;
+    if (udp_batch_init(&b) < 0) {
+        log_msg(LOG_ERR, "worker: out of memory");
+        return NULL;
+    }
+    struct pollfd pfd[DAEMON_MAX_SOCKS];
+    for (size_t i = 0; i < w->nsocks; i++)
+        pfd[i] = (struct pollfd){.fd = w->socks[i].fd, .events = POLLIN};
+    while (!atomic_load(&w->d->stop)) {
+        int n = poll(pfd, (nfds_t)w->nsocks, DAEMON_TICK_MS);
+        if (n < 0 && errno != EINTR) {
+            log_msg(LOG_ERR, "poll: %s", strerror(errno));
+            break;
+        }
+        for (size_t i = 0; n > 0 && i < w->nsocks; i++)
+            if (pfd[i].revents & POLLIN)
+                worker_receive(w, &w->socks[i], &b);
+    }
+    worker_drain(w, &b);
+    udp_batch_fini(&b);
+    return NULL;
+}
+
+/* Moves one worker's counters to the store. A failed write keeps the rows
+ * in the taken agg, which goes back as the worker's spare only once it has
+ * been written; until then the worker keeps its current agg. */
+static void flush_worker(struct daemon *d, struct worker *w)
+{
+    if (agg_count(w->spare) == 0) {
+        ingest_lock(w->in);
+        w->spare = ingest_swap_agg(w->in, w->spare);
+        ingest_unlock(w->in);
+        atomic_store(&w->wants_flush, false);
+    }
+    size_t rows = 0;
+    int rc = flush_agg(d->st, w->spare, &rows);
+    if (rc < 0) {
+        d->flush_errors++;
+        log_msg(LOG_ERR, "writing %zu counters to the store failed: %s (kept, will retry)",
+                agg_count(w->spare), strerror(-rc));
+        return;
+    }
+    d->rows_written += rows;
+}
+
+static void flush_all(struct daemon *d)
+{
+    for (size_t i = 0; i < d->nworkers; i++)
+        flush_worker(d, &d->workers[i]);
+}
+
+static bool any_wants_flush(struct daemon *d)
+{
+    for (size_t i = 0; i < d->nworkers; i++)
+        if (atomic_load(&d->workers[i].wants_flush))
+            return true;
+    return false;
+}
+
+static void log_totals(struct daemon *d)
+{
+    uint64_t pkts = 0, recs = 0, errs = 0;
+    for (size_t i = 0; i < d->nworkers; i++) {
+        struct exporter_tab *t = ingest_exporters(d->workers[i].in);
+        for (size_t k = 0; k < exporter_tab_count(t); k++) {
+            const struct exporter *e = exporter_tab_at(t, k);
+            for (size_t p = 0; p < FLOW_PROTO__COUNT; p++) {
+                pkts += e->st.packets[p];
+                recs += e->st.records[p];
+            }
+            for (size_t s = 1; s < DEC__COUNT; s++)
+                errs += e->st.dec_err[s];
+        }
+    }
+    log_msg(LOG_INFO, "totals: %llu datagrams, %llu records, %llu decode errors, %llu rows written",
+            (unsigned long long)pkts, (unsigned long long)recs, (unsigned long long)errs,
+            (unsigned long long)d->rows_written);
+}
+
+/* Waits for a signal or the next tick; returns the signal or 0. */
+static int wait_signal(const sigset_t *set)
+{
+    struct timespec ts = {0, DAEMON_TICK_MS * 1000000L};
+    int sig = sigtimedwait(set, NULL, &ts);
+    return sig > 0 ? sig : 0;
+}
+
+static void writer_loop(struct daemon *d, const sigset_t *set)
+{
+    uint64_t next_flush = clock_now_ms() + d->cfg->flush_interval * 1000u;
+    uint64_t next_log = clock_now_ms() + 60000u;
+    for (;;) {
+        int sig = wait_signal(set);
+        if (sig == SIGTERM || sig == SIGINT) {
+            log_msg(LOG_INFO, "signal %d: stopping", sig);
+            return;
+        }
+        if (sig == SIGHUP)
+            log_msg(LOG_INFO, "SIGHUP: nothing to reload in this version");
+        uint64_t now = clock_now_ms();
+        if (now >= next_flush || any_wants_flush(d)) {
+            flush_all(d);
+            next_flush = now + d->cfg->flush_interval * 1000u;
+        }
+        if (now >= next_log) {
+            log_totals(d);
+            next_log = now + 60000u;
+        }
+    }
+}
+
+static int daemon_start(struct daemon *d, const struct hash_key *key)
+{
+    bool reuseport = d->nworkers > 1;
+    for (size_t i = 0; i < d->nworkers; i++) {
+        struct worker *w = &d->workers[i];
+        w->d = d;
+        w->in = ingest_new(d->cfg, key);
+        w->spare = agg_new(&d->cfg->agg, key);
+        if (!w->in || !w->spare)
+            return -ENOMEM;
+        int rc = worker_open(w, d->cfg, reuseport);
+        if (rc < 0)
+            return rc;
+    }
+    for (size_t i = 0; i < d->nworkers; i++) {
+        int rc = pthread_create(&d->workers[i].thread, NULL, worker_main, &d->workers[i]);
+        if (rc != 0) {
+            d->nworkers = i; /* join only those that run */
+            return -rc;
+        }
+    }
+    return 0;
+}
+
+static void daemon_stop(struct daemon *d, size_t started)
+{
+    atomic_store(&d->stop, true);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(d->workers[i].thread, NULL);
+}
+
+int daemon_run(const struct of_config *cfg, struct store *st)
+{
+    struct daemon d = {.cfg = cfg, .st = st};
+    struct hash_key key;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* workers inherit the mask */
+    hash_key_random(&key);
+    d.nworkers = cfg->workers ? cfg->workers : default_workers();
+    d.workers = calloc(d.nworkers, sizeof(*d.workers));
+    if (!d.workers)
+        return -ENOMEM;
+    size_t asked = d.nworkers;
+    int rc = daemon_start(&d, &key);
+    size_t started = rc == 0 ? d.nworkers : (d.nworkers < asked ? d.nworkers : 0);
+    if (rc == 0) {
+        log_msg(LOG_INFO, "collecting: NetFlow/IPFIX on UDP %u, sFlow on UDP %u, %zu workers, "
+                          "%zu local networks, writing every %u s",
+                cfg->collector_port, cfg->sflow_port, d.nworkers, nets_count(cfg->nets),
+                cfg->flush_interval);
+        if (nets_count(cfg->nets) == 0)
+            log_msg(LOG_WARN, "no local networks configured: no host will be accounted");
+        writer_loop(&d, &set);
+    }
+    daemon_stop(&d, started);
+    if (rc == 0) {
+        flush_all(&d); /* what each worker held at stop */
+        if (d.flush_errors)
+            flush_all(&d); /* one more try for a write that failed */
+        log_totals(&d);
+    }
+    for (size_t i = 0; i < asked; i++) {
+        struct worker *w = &d.workers[i];
+        for (size_t k = 0; k < w->nsocks; k++)
+            udp_close(&w->socks[k]);
+        ingest_free(w->in);
+        agg_free(w->spare);
+    }
+    free(d.workers);
+    return rc;
+}

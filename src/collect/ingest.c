@@ -1,0 +1,107 @@
+/* collect/ingest.c: datagram -> exporter -> decoder -> agg. */
+#include "collect/ingest.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "decode/dispatch.h"
+#include "decode/templates.h"
+#include "util/log.h"
+
+struct ingest {
+    const struct of_config *cfg;
+    pthread_mutex_t lock;
+    struct exporter_tab *exporters;
+    struct tpl_cache *tpls;
+    struct flow_rec *recs;
+    struct agg *agg;
+    struct agg_stats st;
+    struct log_limit log_refused;
+};
+
+struct ingest *ingest_new(const struct of_config *cfg, const struct hash_key *key)
+{
+    struct ingest *in = calloc(1, sizeof(*in));
+    if (!in)
+        return NULL;
+    in->cfg = cfg;
+    pthread_mutex_init(&in->lock, NULL);
+    in->exporters = exporter_tab_new(cfg->max_exporters, key);
+    in->tpls = tpl_cache_new(cfg->max_templates, key);
+    in->recs = calloc(INGEST_MAX_RECORDS, sizeof(*in->recs));
+    in->agg = agg_new(&cfg->agg, key);
+    if (!in->exporters || !in->tpls || !in->recs || !in->agg) {
+        ingest_free(in);
+        return NULL;
+    }
+    return in;
+}
+
+void ingest_free(struct ingest *in)
+{
+    if (!in)
+        return;
+    exporter_tab_free(in->exporters);
+    tpl_cache_free(in->tpls);
+    free(in->recs);
+    agg_free(in->agg);
+    pthread_mutex_destroy(&in->lock);
+    free(in);
+}
+
+void ingest_lock(struct ingest *in)
+{
+    pthread_mutex_lock(&in->lock);
+}
+
+void ingest_unlock(struct ingest *in)
+{
+    pthread_mutex_unlock(&in->lock);
+}
+
+void ingest_datagram(struct ingest *in, const struct of_addr *from, const uint8_t *p, size_t len,
+                     uint64_t arrival_ms)
+{
+    struct exporter *e = exporter_get(in->exporters, from);
+    if (!e) {
+        if (log_every(&in->log_refused, 60)) {
+            char a[ADDR_STRLEN];
+            log_msg(LOG_WARN, "exporter table full (MAX_EXPORTERS=%zu): dropping datagrams from %s",
+                    in->cfg->max_exporters, addr_format(from, a, sizeof(a)));
+        }
+        return;
+    }
+    struct flow_batch batch = {in->recs, 0, INGEST_MAX_RECORDS};
+    struct dec_ctx ctx = {e, in->tpls, &batch, arrival_ms};
+    (void)dispatch_datagram(&ctx, p, len);
+    bool sflow = dispatch_detect(p, len) == FLOW_PROTO_SFLOW;
+    for (size_t i = 0; i < batch.n; i++)
+        agg_add(in->agg, in->cfg->nets, in->cfg->cls, &batch.recs[i], arrival_ms, sflow, &in->st);
+}
+
+bool ingest_needs_flush(const struct ingest *in)
+{
+    return agg_needs_flush(in->agg);
+}
+
+struct agg *ingest_swap_agg(struct ingest *in, struct agg *fresh)
+{
+    struct agg *old = in->agg;
+    in->agg = fresh;
+    return old;
+}
+
+struct agg *ingest_agg(struct ingest *in)
+{
+    return in->agg;
+}
+
+const struct agg_stats *ingest_agg_stats(const struct ingest *in)
+{
+    return &in->st;
+}
+
+struct exporter_tab *ingest_exporters(struct ingest *in)
+{
+    return in->exporters;
+}

@@ -1,0 +1,292 @@
+/* config/config.c: reading the INI file with inih.
+ *
+ * inih calls us once per "name = value" line. Each option is one row of a
+ * table (name, parser, where the value goes, bounds), so adding an option is
+ * one line and every option gets the same strict number parsing and the
+ * same "FILE:LINE: reason" error. Values may be wrapped in double quotes, as
+ * the original's config files write them. */
+#include "config/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/parse.h"
+#include "util/paths.h"
+
+enum opt_kind { OPT_U16, OPT_U32, OPT_SIZE, OPT_INT, OPT_BOOL, OPT_PATH, OPT_LISTEN };
+
+struct opt {
+    const char *name;
+    enum opt_kind kind;
+    size_t offset;
+    uint64_t min;
+    uint64_t max;
+};
+
+#define OPT(n, k, field, lo, hi) {n, k, offsetof(struct of_config, field), lo, hi}
+
+static const struct opt options[] = {
+    OPT("COLLECTOR_PORT", OPT_U16, collector_port, 1, 65535),
+    OPT("SFLOW_PORT", OPT_U16, sflow_port, 1, 65535),
+    OPT("LISTEN_ADDRESS", OPT_LISTEN, listen, 0, 0),
+    OPT("DB_PATH", OPT_PATH, db_path, 0, 0),
+    OPT("FLUSH_INTERVAL", OPT_U32, flush_interval, 1, 60),
+    OPT("WORKERS", OPT_U32, workers, 0, 64),
+    OPT("MAX_EXPORTERS", OPT_SIZE, max_exporters, 1, 1000000),
+    OPT("MAX_TEMPLATES", OPT_SIZE, max_templates, 1, 65535),
+    OPT("SOCKET_RCVBUF", OPT_INT, rcvbuf, 65536, 1u << 30),
+    OPT("SAMPLING_RATE", OPT_U32, agg.default_rate, 1, 1000000000),
+    OPT("SAMPLING_FORCE", OPT_BOOL, agg.force_rate, 0, 1),
+    OPT("MAX_ROWS", OPT_SIZE, agg.max_entries, 1024, 100000000),
+    OPT("FLOW_MAX_AGE", OPT_U32, agg.max_age_s, 60, 604800),
+    OPT("FLOW_MAX_FUTURE", OPT_U32, agg.max_future_s, 0, 86400),
+    OPT("FLOW_MAX_SPAN", OPT_U32, agg.max_span_s, 300, 604800),
+};
+
+struct load_state {
+    struct of_config *cfg;
+    char *err;
+    size_t errlen;
+    bool nets_replaced;
+};
+
+int config_init(struct of_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->collector_port = 42112;
+    cfg->sflow_port = 6343;
+    (void)snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", OF_DEFAULT_DB);
+    cfg->flush_interval = 10;
+    cfg->workers = 0;
+    cfg->max_exporters = 1024;
+    cfg->max_templates = 256;
+    cfg->rcvbuf = 32 << 20;
+    agg_cfg_default(&cfg->agg);
+    cfg->nets = nets_new();
+    cfg->cls = malloc(sizeof(*cfg->cls));
+    if (!cfg->nets || !cfg->cls) {
+        config_fini(cfg);
+        return -ENOMEM;
+    }
+    classify_init_default(cfg->cls);
+    return 0;
+}
+
+void config_fini(struct of_config *cfg)
+{
+    nets_free(cfg->nets);
+    free(cfg->cls);
+    cfg->nets = NULL;
+    cfg->cls = NULL;
+}
+
+static int fail(struct load_state *ls, const char *fmt, ...) OF_PRINTF(2, 3);
+static int fail(struct load_state *ls, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    (void)vsnprintf(ls->err, ls->errlen, fmt, ap);
+    va_end(ap);
+    return 0; /* inih: 0 stops and reports this line */
+}
+
+/* Copies value without surrounding double quotes. */
+static void unquote(const char *value, char *buf, size_t len)
+{
+    size_t n = strlen(value);
+    if (n >= 2 && value[0] == '"' && value[n - 1] == '"') {
+        value++;
+        n -= 2;
+    }
+    if (n >= len)
+        n = len - 1;
+    memcpy(buf, value, n);
+    buf[n] = '\0';
+}
+
+static int set_listen(struct load_state *ls, const char *v)
+{
+    struct of_config *cfg = ls->cfg;
+    cfg->nlisten = 0;
+    const char *p = v;
+    while (*p) {
+        size_t len = strcspn(p, ", ");
+        if (len > 0) {
+            char buf[64];
+            struct of_addr a;
+            if (len >= sizeof(buf) || cfg->nlisten == CONFIG_MAX_LISTEN)
+                return fail(ls, "LISTEN_ADDRESS takes up to %d addresses", CONFIG_MAX_LISTEN);
+            memcpy(buf, p, len);
+            buf[len] = '\0';
+            if (addr_parse(buf, &a) < 0)
+                return fail(ls, "LISTEN_ADDRESS: \"%s\" is not an IP address", buf);
+            memcpy(cfg->listen[cfg->nlisten++], buf, len + 1);
+        }
+        p += len;
+        p += strspn(p, ", ");
+    }
+    return 1;
+}
+
+static int set_option(struct load_state *ls, const struct opt *o, const char *v)
+{
+    char *field = (char *)ls->cfg + o->offset;
+    uint64_t n = 0;
+    int b = 0;
+    switch (o->kind) {
+    case OPT_PATH:
+        if (v[0] == '\0' || strlen(v) >= CONFIG_MAX_PATH)
+            return fail(ls, "%s must be a path of 1..%d bytes", o->name, CONFIG_MAX_PATH - 1);
+        memcpy(field, v, strlen(v) + 1);
+        return 1;
+    case OPT_LISTEN:
+        return set_listen(ls, v);
+    case OPT_BOOL:
+        if (parse_bool(v, &b) < 0)
+            return fail(ls, "%s must be yes or no, got \"%s\"", o->name, v);
+        *(bool *)field = b != 0;
+        return 1;
+    default:
+        break;
+    }
+    if (parse_u64(v, o->min, o->max, &n) < 0)
+        return fail(ls, "%s must be a number in %llu..%llu, got \"%s\"", o->name,
+                    (unsigned long long)o->min, (unsigned long long)o->max, v);
+    if (o->kind == OPT_U16)
+        *(uint16_t *)field = (uint16_t)n;
+    else if (o->kind == OPT_U32)
+        *(uint32_t *)field = (uint32_t)n;
+    else if (o->kind == OPT_SIZE)
+        *(size_t *)field = (size_t)n;
+    else
+        *(int *)field = (int)n;
+    return 1;
+}
+
+static int add_net(struct load_state *ls, const char *cidr, const char *desc)
+{
+    int rc = nets_add(ls->cfg->nets, cidr, desc);
+    if (rc == -EEXIST)
+        return fail(ls, "network %s is listed twice", cidr);
+    if (rc == -ENAMETOOLONG)
+        return fail(ls, "description of %s is longer than %d bytes", cidr, NETS_MAX_DESC - 1);
+    if (rc < 0)
+        return fail(ls, "\"%s\" is not a network (CIDR such as 10.0.0.0/8, host bits zero)",
+                    cidr);
+    return 1;
+}
+
+/* "net = 10.0.0.0/8 Office LAN" */
+static int network_line(struct load_state *ls, const char *name, const char *v)
+{
+    if (strcasecmp(name, "net") != 0)
+        return fail(ls, "[networks] lines are \"net = CIDR description\", got \"%s\"", name);
+    char cidr[NETS_CIDR_STRLEN];
+    size_t len = strcspn(v, " \t");
+    if (len == 0 || len >= sizeof(cidr))
+        return fail(ls, "\"%s\" is not a network", v);
+    memcpy(cidr, v, len);
+    cidr[len] = '\0';
+    const char *desc = v + len;
+    desc += strspn(desc, " \t");
+    return add_net(ls, cidr, desc);
+}
+
+static int class_line(struct load_state *ls, const char *name, const char *v)
+{
+    int cls = class_from_name(name);
+    const char *bad = NULL;
+    if (cls <= CLASS_TCP)
+        return fail(ls, "[classes] names one of mail, dns, vpn, ftp, web, proxy, quic, sip; "
+                        "got \"%s\"", name);
+    if (classify_set_class(ls->cfg->cls, (enum traffic_class)cls, v, &bad) < 0)
+        return fail(ls, "%s: bad item \"%.*s\" (tcp/PORT, udp/PORT or proto/NUMBER)", name,
+                    (int)strcspn(bad, ", \t"), bad);
+    return 1;
+}
+
+static int on_line(void *user, const char *section, const char *name, const char *value)
+{
+    struct load_state *ls = user;
+    char v[CONFIG_MAX_PATH];
+    unquote(value, v, sizeof(v));
+    if (strcasecmp(section, "networks") == 0) {
+        if (!ls->nets_replaced) {
+            /* a file that lists networks defines the whole list */
+            struct nets *fresh = nets_new();
+            if (!fresh)
+                return fail(ls, "out of memory");
+            nets_free(ls->cfg->nets);
+            ls->cfg->nets = fresh;
+            ls->nets_replaced = true;
+        }
+        return network_line(ls, name, v);
+    }
+    if (strcasecmp(section, "classes") == 0)
+        return class_line(ls, name, v);
+    if (section[0] != '\0')
+        return fail(ls, "unknown section [%s]", section);
+    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+        if (strcmp(name, options[i].name) == 0)
+            return set_option(ls, &options[i], v);
+    return fail(ls, "unknown option %s", name);
+}
+
+int config_load(struct of_config *cfg, const char *path, char *err, size_t errlen)
+{
+    struct load_state ls = {cfg, err, errlen, false};
+    char msg[CONFIG_MAX_ERROR] = "";
+    ls.err = msg;
+    ls.errlen = sizeof(msg);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        int e = errno;
+        (void)snprintf(err, errlen, "%s: %s", path, strerror(e));
+        return -e;
+    }
+    int line = ini_parse_file(f, on_line, &ls);
+    fclose(f);
+    if (line == 0)
+        return 0;
+    if (line < 0) {
+        (void)snprintf(err, errlen, "%s: cannot read", path);
+        return -EIO;
+    }
+    (void)snprintf(err, errlen, "%s:%d: %s", path, line, msg[0] ? msg : "syntax error");
+    return -EINVAL;
+}
+
+int config_add_network(struct of_config *cfg, const char *arg, bool first, char *err,
+                       size_t errlen)
+{
+    struct load_state ls = {cfg, err, errlen, !first};
+    if (first) {
+        struct nets *fresh = nets_new();
+        if (!fresh)
+            return -ENOMEM;
+        nets_free(cfg->nets);
+        cfg->nets = fresh;
+    }
+    char cidr[NETS_CIDR_STRLEN];
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    if (len == 0 || len >= sizeof(cidr)) {
+        (void)snprintf(err, errlen, "--network: \"%s\" is not a network", arg);
+        return -EINVAL;
+    }
+    memcpy(cidr, arg, len);
+    cidr[len] = '\0';
+    if (!add_net(&ls, cidr, eq ? eq + 1 : ""))
+        return -EINVAL;
+    return 0;
+}
+
+int config_finish(struct of_config *cfg)
+{
+    return nets_build(cfg->nets);
+}

@@ -1,0 +1,48 @@
+/* store/schema.h: the SQLite store's tables, and how a database file gets
+ * them.
+ *
+ * The file's PRAGMA user_version is its schema version; version 0 is a new,
+ * empty file. Opening for writing upgrades an older file step by step, each
+ * step in its own transaction; a file from a newer program is never touched.
+ * PRAGMA application_id marks the file as ours.
+ *
+ * Tables of version 1 (bins of 5 minutes, counters as INTEGER):
+ *   hosts(id INTEGER PRIMARY KEY, ip TEXT UNIQUE, key BLOB UNIQUE)
+ *     ip is the RFC 5952 text; key is the af byte (4 or 6) and the 16
+ *     address bytes, so ORDER BY key is numeric and IPv4 before IPv6.
+ *     Rows are never deleted (the monthly totals refer to them forever).
+ *   bins(host, dir, ts, b_<class>..., p_<class>...) PK (host, dir, ts)
+ *     b_ bytes and p_ packets, one column per class in class order
+ *     (b_total ... b_sip); index bins_ts (ts, dir) for queries over all
+ *     hosts in a time range and for retention.
+ *   monthly(ym, host, dl, ul) PK (ym, host)
+ *     ym = year * 100 + month of local time; dl = R total, ul = S total. */
+#ifndef OF_STORE_SCHEMA_H
+#define OF_STORE_SCHEMA_H
+
+#include "util/compiler.h"
+
+struct sqlite3;
+
+/* "OFLW": what PRAGMA application_id holds in our files. */
+#define SCHEMA_APP_ID 0x4f464c57
+
+/* The newest schema version this program knows (and writes). */
+int schema_version(void);
+
+/* Brings a database opened for writing to schema_version(). 0 on success;
+ * -EPROTO when the file's version is newer than ours; -EBADMSG when the file
+ * is not ours (another application id, or unknown tables in a version 0
+ * file); another negative errno for SQLite failures. Logs the reason. */
+OF_MUST_CHECK int schema_migrate(struct sqlite3 *db, const char *path);
+
+/* For a database opened read-only: 0 when its version is exactly
+ * schema_version(); -EPROTO for an older or newer one (an older one is
+ * upgraded by opening it once for writing); -EBADMSG when it is not ours. */
+OF_MUST_CHECK int schema_check(struct sqlite3 *db, const char *path);
+
+/* The negative errno for a SQLite result code. For I/O and open failures,
+ * the OS's errno behind it when db is not NULL and SQLite kept one. */
+int schema_errno(struct sqlite3 *db, int sqlite_rc);
+
+#endif

@@ -1,0 +1,105 @@
+/* store/store.h: where counters are kept, behind one interface.
+ *
+ * A store keeps, per host (0.0.0.0 included), direction and 5-minute bin, 12
+ * class byte and packet counters, plus monthly download/upload totals per
+ * host. Backends (SQLite now, ClickHouse later) embed struct store as their
+ * first member and provide one const ops table; callers use only the inline
+ * wrappers below. Every operation returns 0 or a negative errno-style code.
+ *
+ * put_bins is additive: a row for a (host, dir, bin) that already exists is
+ * added to, because flows for a bin keep arriving after it ended. It also adds
+ * each row's total to the host's monthly totals (R -> dl, S -> ul) for the
+ * month the bin starts in, local time, in the same transaction, so the two
+ * never disagree. The rows of the pseudo host 0.0.0.0 do not go into the
+ * monthly totals. */
+#ifndef OF_STORE_STORE_H
+#define OF_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "account/classes.h"
+#include "util/addr.h"
+#include "util/compiler.h"
+
+struct bin_row {
+    struct of_addr host; /* 0.0.0.0 (ADDR_V4, all zero) = all hosts */
+    uint8_t dir;         /* enum traffic_dir */
+    int64_t ts;          /* bin start, UNIX seconds, multiple of BIN_SECONDS */
+    uint64_t bytes[CLASS__COUNT];
+    uint64_t packets[CLASS__COUNT];
+};
+
+struct bin_batch {
+    const struct bin_row *rows;
+    size_t n;
+};
+
+/* One host's monthly totals, as gettraff reports them. */
+struct traff_row {
+    struct of_addr host;
+    uint64_t dl; /* bytes received (R total) */
+    uint64_t ul; /* bytes sent (S total) */
+};
+
+/* Called once per row, hosts in address order; a non-zero return stops the
+ * walk and is returned by store_get_traff. */
+typedef int (*traff_cb)(const struct traff_row *row, void *arg);
+
+/* Called once per stored bin in time order; the same stop rule. */
+typedef int (*series_cb)(const struct bin_row *row, void *arg);
+
+struct store_cfg {
+    const char *backend; /* "sqlite" (default when NULL) */
+    const char *path;    /* database file for sqlite */
+    int readonly;        /* open for reading only (the CLI's queries) */
+};
+
+struct store;
+
+struct store_ops {
+    const char *name;
+    int (*open)(struct store **out, const struct store_cfg *cfg);
+    int (*put_bins)(struct store *s, const struct bin_batch *b);
+    int (*get_series)(struct store *s, const struct of_addr *host, int dir, int64_t from,
+                      int64_t to, series_cb cb, void *arg);
+    int (*get_traff)(struct store *s, int year, int month, const struct of_addr *host, traff_cb cb,
+                     void *arg);
+    int (*close)(struct store *s); /* flushes; frees the store even when it fails */
+};
+
+struct store {
+    const struct store_ops *ops;
+};
+
+/* Opens the backend cfg->backend names. -ENOENT for an unknown backend name. */
+OF_MUST_CHECK int store_open(struct store **out, const struct store_cfg *cfg);
+
+/* Adds rows (see above). All rows land or none do. */
+static inline OF_MUST_CHECK int store_put_bins(struct store *s, const struct bin_batch *b)
+{
+    return s->ops->put_bins(s, b);
+}
+
+/* Stored bins of host and dir with from <= ts < to. */
+static inline OF_MUST_CHECK int store_get_series(struct store *s, const struct of_addr *host,
+                                                 int dir, int64_t from, int64_t to, series_cb cb,
+                                                 void *arg)
+{
+    return s->ops->get_series(s, host, dir, from, to, cb, arg);
+}
+
+/* Monthly totals of year/month (month 1..12), of one host or all (NULL). */
+static inline OF_MUST_CHECK int store_get_traff(struct store *s, int year, int month,
+                                                const struct of_addr *host, traff_cb cb, void *arg)
+{
+    return s->ops->get_traff(s, year, month, host, cb, arg);
+}
+
+/* NULL-safe. */
+static inline int store_close(struct store *s)
+{
+    return s ? s->ops->close(s) : 0;
+}
+
+#endif

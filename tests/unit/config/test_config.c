@@ -1,0 +1,147 @@
+/* Tests of config/config.c: options, sections, and errors that name the
+ * line. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config/config.h"
+
+static char path[64];
+
+static void write_file(const char *text)
+{
+    snprintf(path, sizeof(path), "/tmp/of-test-config-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+static long lookup(const struct of_config *cfg, const char *ip)
+{
+    struct of_addr a;
+    assert_int_equal(addr_parse(ip, &a), 0);
+    return nets_lookup(cfg->nets, &a);
+}
+
+static void test_full_file(void **state)
+{
+    (void)state;
+    struct of_config cfg;
+    char err[CONFIG_MAX_ERROR];
+    write_file("; the original's style\n"
+               "COLLECTOR_PORT=2055\n"
+               "SFLOW_PORT = \"6344\"\n"
+               "SAMPLING_RATE=1\n"
+               "SAMPLING_FORCE=yes\n"
+               "LISTEN_ADDRESS=127.0.0.1, ::1\n"
+               "DB_PATH=/tmp/x.db\n"
+               "FLUSH_INTERVAL=5\n"
+               "[networks]\n"
+               "net = 10.20.0.0/24 Office LAN\n"
+               "net = 2001:db8:20::/64\n"
+               "[classes]\n"
+               "web = tcp/80, tcp/443, tcp/8443\n");
+    assert_int_equal(config_init(&cfg), 0);
+    assert_int_equal(config_load(&cfg, path, err, sizeof(err)), 0);
+    assert_int_equal(config_finish(&cfg), 0);
+    assert_int_equal(cfg.collector_port, 2055);
+    assert_int_equal(cfg.sflow_port, 6344);
+    assert_int_equal(cfg.agg.default_rate, 1);
+    assert_true(cfg.agg.force_rate);
+    assert_int_equal(cfg.nlisten, 2);
+    assert_string_equal(cfg.listen[1], "::1");
+    assert_string_equal(cfg.db_path, "/tmp/x.db");
+    assert_int_equal(cfg.flush_interval, 5);
+    assert_int_equal(nets_count(cfg.nets), 2);
+    assert_string_equal(nets_desc(cfg.nets, 0), "Office LAN");
+    assert_int_equal(lookup(&cfg, "2001:db8:20::5"), 1);
+    assert_int_equal(classify_port(cfg.cls, 6, 8443), CLASS_WEB);
+    config_fini(&cfg);
+    unlink(path);
+}
+
+static void test_errors_name_the_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        const char *want;
+    } cases[] = {
+        {"COLLECTOR_PORT=42112\nCOLLECTOR_PORT=70000\n", ":2: COLLECTOR_PORT must be a number"},
+        {"SAMPLING_RATE=0\n", ":1: SAMPLING_RATE must be a number in 1..1000000000"},
+        {"SAMPLING_RATE=10x\n", ":1: SAMPLING_RATE"},
+        {"\n\nNO_SUCH=1\n", ":3: unknown option NO_SUCH"},
+        {"[networks]\nnet = 10.0.0.1/8\n", ":2: \"10.0.0.1/8\" is not a network"},
+        {"[networks]\nnet = 10.0.0.0/8\nnet = 10.0.0.0/8 again\n", ":3: network 10.0.0.0/8"},
+        {"[networks]\n10.0.0.0/8 = x\n", ":2: [networks] lines are"},
+        {"[classes]\nweb = tcp/80 sctp/9\n", ":2: web: bad item \"sctp/9\""},
+        {"[classes]\ntcp = tcp/80\n", ":2: [classes] names one of"},
+        {"[other]\nx=1\n", ":2: unknown section [other]"},
+        {"SAMPLING_FORCE=maybe\n", ":1: SAMPLING_FORCE must be yes or no"},
+        {"LISTEN_ADDRESS=localhost\n", ":1: LISTEN_ADDRESS: \"localhost\" is not an IP"},
+        {"FLUSH_INTERVAL=61\n", ":1: FLUSH_INTERVAL must be a number in 1..60"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct of_config cfg;
+        char err[CONFIG_MAX_ERROR] = "";
+        write_file(cases[i].text);
+        assert_int_equal(config_init(&cfg), 0);
+        assert_int_equal(config_load(&cfg, path, err, sizeof(err)), -EINVAL);
+        if (!strstr(err, path) || !strstr(err, cases[i].want))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].want);
+        config_fini(&cfg);
+        unlink(path);
+    }
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    struct of_config cfg;
+    char err[CONFIG_MAX_ERROR];
+    assert_int_equal(config_init(&cfg), 0);
+    assert_int_equal(config_load(&cfg, "/nonexistent/of.conf", err, sizeof(err)), -ENOENT);
+    assert_non_null(strstr(err, "/nonexistent/of.conf"));
+    config_fini(&cfg);
+}
+
+static void test_network_overrides(void **state)
+{
+    (void)state;
+    struct of_config cfg;
+    char err[CONFIG_MAX_ERROR];
+    write_file("[networks]\nnet = 10.0.0.0/8 from file\n");
+    assert_int_equal(config_init(&cfg), 0);
+    assert_int_equal(config_load(&cfg, path, err, sizeof(err)), 0);
+    assert_int_equal(config_add_network(&cfg, "192.168.0.0/16=Home", true, err, sizeof(err)), 0);
+    assert_int_equal(config_add_network(&cfg, "2001:db8::/32", false, err, sizeof(err)), 0);
+    assert_int_equal(config_add_network(&cfg, "2001:db8::/33x", false, err, sizeof(err)),
+                     -EINVAL);
+    assert_int_equal(config_finish(&cfg), 0);
+    assert_int_equal(nets_count(cfg.nets), 2); /* the file's list was replaced */
+    assert_int_equal(lookup(&cfg, "10.1.1.1"), -1);
+    assert_int_equal(lookup(&cfg, "192.168.3.3"), 0);
+    assert_string_equal(nets_desc(cfg.nets, 0), "Home");
+    config_fini(&cfg);
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_file),
+        cmocka_unit_test(test_errors_name_the_line),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_network_overrides),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

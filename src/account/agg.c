@@ -192,8 +192,8 @@ static bool add_side(struct agg *a, const struct of_addr *host, uint8_t dir, con
         uint64_t upto = b == last ? dur : (b + 1) * BIN_MS - start_ms;
         uint64_t cum_b = (uint64_t)((agg_u128)s->bytes * upto / dur);
         uint64_t cum_p = (uint64_t)((agg_u128)s->packets * upto / dur);
-        ok &= add_to_bin(a, host, dir, (int64_t)(b * BIN_SECONDS), s, cum_b - done_b,
-                         cum_p - done_p);
+        ok &=
+            add_to_bin(a, host, dir, (int64_t)(b * BIN_SECONDS), s, cum_b - done_b, cum_p - done_p);
         done_b = cum_b;
         done_p = cum_p;
     }
@@ -282,11 +282,11 @@ bool agg_needs_flush(const struct agg *a)
 /* The 0.0.0.0 row of (dir, ts) among the totals built so far. Totals are
  * few (two directions times the bins seen), so a linear probe over a small
  * open-addressing table is built per export. */
-static struct bin_row *total_row(struct agg *a, uint32_t *idx, size_t nidx, uint8_t dir,
-                                 int64_t ts)
+static struct bin_row *total_row(struct agg *a, uint32_t *idx, size_t nidx, uint8_t dir, int64_t ts)
 {
     size_t mask = nidx - 1;
-    size_t i = (size_t)(((uint64_t)ts / BIN_SECONDS) * 2 + dir) * 0x9e3779b97f4a7c15ULL >> 20 & mask;
+    size_t i =
+        (size_t)(((uint64_t)ts / BIN_SECONDS) * 2 + dir) * 0x9e3779b97f4a7c15ULL >> 20 & mask;
     for (; idx[i] != 0; i = (i + 1) & mask) {
         struct bin_row *t = &a->totals[idx[i] - 1];
         if (t->ts == ts && t->dir == dir)

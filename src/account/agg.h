@@ -43,7 +43,7 @@ struct agg_stats {
 struct agg;
 
 struct agg *agg_new(const struct agg_cfg *cfg, const struct hash_key *key); /* NULL: no memory */
-void agg_free(struct agg *a); /* accepts NULL */
+void agg_free(struct agg *a);                                               /* accepts NULL */
 
 /* Accounts one record that arrived at arrival_ms (UNIX ms). protocol_rate
  * says whether the record came from sFlow, whose per-sample rate is always

@@ -15,13 +15,12 @@ struct port_rule {
 };
 
 static const struct port_rule default_rules[] = {
-    {6, 80, CLASS_WEB},       {6, 443, CLASS_WEB},     {6, 20, CLASS_FTP},
-    {6, 21, CLASS_FTP},       {6, 25, CLASS_MAIL},     {6, 110, CLASS_MAIL},
-    {6, 143, CLASS_MAIL},     {6, 587, CLASS_MAIL},    {6, 53, CLASS_DNS},
-    {17, 53, CLASS_DNS},      {6, 3128, CLASS_PROXY},  {6, 8080, CLASS_PROXY},
-    {6, 8888, CLASS_PROXY},   {6, 1080, CLASS_PROXY},  {17, 443, CLASS_QUIC},
-    {17, 80, CLASS_QUIC},     {17, 1701, CLASS_VPN},   {17, 51820, CLASS_VPN},
-    {17, 5060, CLASS_SIP},    {0, 47, CLASS_VPN},      {0, 50, CLASS_VPN},
+    {6, 80, CLASS_WEB},     {6, 443, CLASS_WEB},    {6, 20, CLASS_FTP},     {6, 21, CLASS_FTP},
+    {6, 25, CLASS_MAIL},    {6, 110, CLASS_MAIL},   {6, 143, CLASS_MAIL},   {6, 587, CLASS_MAIL},
+    {6, 53, CLASS_DNS},     {17, 53, CLASS_DNS},    {6, 3128, CLASS_PROXY}, {6, 8080, CLASS_PROXY},
+    {6, 8888, CLASS_PROXY}, {6, 1080, CLASS_PROXY}, {17, 443, CLASS_QUIC},  {17, 80, CLASS_QUIC},
+    {17, 1701, CLASS_VPN},  {17, 51820, CLASS_VPN}, {17, 5060, CLASS_SIP},  {0, 47, CLASS_VPN},
+    {0, 50, CLASS_VPN},
 };
 
 static void apply_rule(struct classifier *c, const struct port_rule *r)
@@ -100,7 +99,8 @@ int classify_set_class(struct classifier *c, enum traffic_class cls, const char 
         if (!*p)
             break;
         size_t len = strcspn(p, ", \t");
-        if (n == sizeof(rules) / sizeof(rules[0]) || parse_item(p, len, (uint8_t)cls, &rules[n]) < 0) {
+        if (n == sizeof(rules) / sizeof(rules[0]) ||
+            parse_item(p, len, (uint8_t)cls, &rules[n]) < 0) {
             *bad_item = p;
             return -EINVAL;
         }

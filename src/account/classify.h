@@ -15,8 +15,8 @@
 #include "util/compiler.h"
 
 struct classifier {
-    uint8_t tcp[65536];   /* port class by TCP port; CLASS_TOTAL = none */
-    uint8_t udp[65536];   /* port class by UDP port; CLASS_TOTAL = none */
+    uint8_t tcp[65536];    /* port class by TCP port; CLASS_TOTAL = none */
+    uint8_t udp[65536];    /* port class by UDP port; CLASS_TOTAL = none */
     uint8_t by_proto[256]; /* port class of port-less protocols; CLASS_TOTAL = none */
 };
 
@@ -29,8 +29,8 @@ void classify_init_default(struct classifier *c);
  * "tcp/80, tcp/443, udp/443, proto/47". The protocol classes (total, icmp,
  * tcp, udp) cannot be changed. 0, or -EINVAL with *bad_item pointing at the
  * offending item's text in list. */
-OF_MUST_CHECK int classify_set_class(struct classifier *c, enum traffic_class cls,
-                                     const char *list, const char **bad_item);
+OF_MUST_CHECK int classify_set_class(struct classifier *c, enum traffic_class cls, const char *list,
+                                     const char **bad_item);
 
 /* The protocol class of an IP protocol: CLASS_ICMP, CLASS_TCP, CLASS_UDP or
  * CLASS_TOTAL when it has none. */

@@ -18,7 +18,7 @@
 
 struct nets;
 
-struct nets *nets_new(void); /* NULL on allocation failure */
+struct nets *nets_new(void);    /* NULL on allocation failure */
 void nets_free(struct nets *n); /* accepts NULL */
 
 /* Adds "addr/len" with an optional description (NULL or ""). Host bits set

@@ -19,7 +19,7 @@ struct cli_common {
     const char *config_path; /* -c FILE */
     const char *db_path;     /* --db PATH */
     const char *networks[256];
-    size_t nnetworks; /* --network CIDR[=description] */
+    size_t nnetworks;          /* --network CIDR[=description] */
     const char *sampling_rate; /* --sampling-rate N */
 };
 
@@ -34,7 +34,9 @@ enum cli_opt {
 #define CLI_COMMON_LONGOPTS                                                                        \
     {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, CLI_OPT_DB},         \
         {"network", required_argument, NULL, CLI_OPT_NETWORK},                                     \
-        {"sampling-rate", required_argument, NULL, CLI_OPT_SAMPLING}
+    {                                                                                              \
+        "sampling-rate", required_argument, NULL, CLI_OPT_SAMPLING                                 \
+    }
 
 /* Takes a common option; true if opt was one. False with a message on
  * stderr and *bad set for a malformed one. */

@@ -55,9 +55,8 @@ static void print_summary(struct ingest *in, const struct capture_stats *cs)
         if (cs->skipped[s])
             printf("skipped frames %-20s %llu\n", dec_status_name((enum dec_status)s),
                    (unsigned long long)cs->skipped[s]);
-    printf("total: %llu packets, %llu records, %llu bytes, %llu errors\n",
-           (unsigned long long)pkts, (unsigned long long)recs, (unsigned long long)bytes,
-           (unsigned long long)errs);
+    printf("total: %llu packets, %llu records, %llu bytes, %llu errors\n", (unsigned long long)pkts,
+           (unsigned long long)recs, (unsigned long long)bytes, (unsigned long long)errs);
     printf("accounted %llu records, transit %llu, clock off %llu, span clamped %llu, "
            "dropped (full) %llu\n",
            (unsigned long long)as->records, (unsigned long long)as->transit,

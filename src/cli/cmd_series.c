@@ -101,10 +101,10 @@ static int print_json(struct store *st, const struct series_args *a)
         json_array_append_new(classes, json_string(class_name((enum traffic_class)c)));
     int rc = store_get_series(st, &a->ip, a->dir, a->from, a->to, add_json, bins);
     if (rc == 0) {
-        json_t *o = json_pack("{s:s,s:s,s:I,s:I,s:o,s:o}", "ip",
-                              addr_format(&a->ip, ip, sizeof(ip)), "dir", a->dir == DIR_S ? "S" : "R",
-                              "from", (json_int_t)a->from, "to", (json_int_t)a->to, "classes",
-                              classes, "bins", bins);
+        json_t *o =
+            json_pack("{s:s,s:s,s:I,s:I,s:o,s:o}", "ip", addr_format(&a->ip, ip, sizeof(ip)), "dir",
+                      a->dir == DIR_S ? "S" : "R", "from", (json_int_t)a->from, "to",
+                      (json_int_t)a->to, "classes", classes, "bins", bins);
         classes = bins = NULL;
         char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
         if (s)
@@ -121,15 +121,14 @@ static int print_json(struct store *st, const struct series_args *a)
 
 int cmd_series(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS,
-        {"ip", required_argument, NULL, OPT_IP},
-        {"dir", required_argument, NULL, OPT_DIR},
-        {"from", required_argument, NULL, OPT_FROM},
-        {"to", required_argument, NULL, OPT_TO},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
+                                             {"ip", required_argument, NULL, OPT_IP},
+                                             {"dir", required_argument, NULL, OPT_DIR},
+                                             {"from", required_argument, NULL, OPT_FROM},
+                                             {"to", required_argument, NULL, OPT_TO},
+                                             {"json", no_argument, NULL, OPT_JSON},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct cli_common common = {0};
     struct series_args a = {0};
     bool bad = false;

@@ -55,13 +55,12 @@ static int traff_opt(struct traff_args *a, int opt, const char *arg)
 
 int cmd_traff(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS,
-        {"year", required_argument, NULL, OPT_YEAR},
-        {"month", required_argument, NULL, OPT_MONTH},
-        {"ip", required_argument, NULL, OPT_IP},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
+                                             {"year", required_argument, NULL, OPT_YEAR},
+                                             {"month", required_argument, NULL, OPT_MONTH},
+                                             {"ip", required_argument, NULL, OPT_IP},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     struct cli_common common = {0};
     struct traff_args a = {0};
     traff_this_month(&a.year, &a.month);

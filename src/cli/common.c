@@ -92,8 +92,7 @@ int cli_open_store(const struct of_config *cfg, bool readonly, struct store **ou
     struct store_cfg sc = {.backend = NULL, .path = cfg->db_path, .readonly = readonly};
     int rc = store_open(out, &sc);
     if (rc < 0) {
-        fprintf(stderr, "ophanimflow: cannot open the store %s: %s\n", cfg->db_path,
-                strerror(-rc));
+        fprintf(stderr, "ophanimflow: cannot open the store %s: %s\n", cfg->db_path, strerror(-rc));
         return CLI_FAIL;
     }
     return CLI_OK;

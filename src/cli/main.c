@@ -24,9 +24,10 @@ static void usage(FILE *f)
     fprintf(f, "usage: ophanimflow SUBCOMMAND [OPTIONS]\n\n");
     for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
         fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].what);
-    fprintf(f, "\nCommon options: -c FILE (default %s), --db PATH,\n"
-               "  --network CIDR[=DESCRIPTION] (repeatable), --sampling-rate N\n"
-               "`ophanimflow SUBCOMMAND --help` for more.\n",
+    fprintf(f,
+            "\nCommon options: -c FILE (default %s), --db PATH,\n"
+            "  --network CIDR[=DESCRIPTION] (repeatable), --sampling-rate N\n"
+            "`ophanimflow SUBCOMMAND --help` for more.\n",
             OF_DEFAULT_CONFIG);
 }
 

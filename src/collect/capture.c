@@ -84,8 +84,7 @@ static enum dec_status frame_parse(int linktype, const uint8_t *p, size_t len, s
 }
 
 /* The UDP datagram a frame carries, or why there is none. */
-static enum dec_status frame_datagram(int linktype, const uint8_t *p, size_t len,
-                                      struct pkthdr *h)
+static enum dec_status frame_datagram(int linktype, const uint8_t *p, size_t len, struct pkthdr *h)
 {
     enum dec_status st = frame_parse(linktype, p, len, h);
     if (st != DEC_OK)
@@ -104,8 +103,8 @@ static uint64_t frame_ms(const struct pcap_pkthdr *ph)
     return (uint64_t)ph->ts.tv_sec * 1000u + (uint64_t)ph->ts.tv_usec / 1000u;
 }
 
-int capture_import(const char *path, struct ingest *in, struct store *st,
-                   struct capture_stats *cs, char *err, size_t errlen)
+int capture_import(const char *path, struct ingest *in, struct store *st, struct capture_stats *cs,
+                   char *err, size_t errlen)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
     pcap_t *pc = pcap_open_offline(path, perr);

@@ -16,9 +16,9 @@
 #include "util/compiler.h"
 
 struct capture_stats {
-    uint64_t frames;                /* packets read from the files */
-    uint64_t datagrams;             /* UDP datagrams handed to the decoders */
-    uint64_t skipped[DEC__COUNT];   /* frames that held no datagram, by reason */
+    uint64_t frames;              /* packets read from the files */
+    uint64_t datagrams;           /* UDP datagrams handed to the decoders */
+    uint64_t skipped[DEC__COUNT]; /* frames that held no datagram, by reason */
 };
 
 /* Imports one file into `in`, writing to `st` whenever the agg fills (the

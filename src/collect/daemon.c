@@ -271,8 +271,9 @@ int daemon_run(const struct of_config *cfg, struct store *st)
     int rc = daemon_start(&d, &key);
     size_t started = rc == 0 ? d.nworkers : (d.nworkers < asked ? d.nworkers : 0);
     if (rc == 0) {
-        log_msg(LOG_INFO, "collecting: NetFlow/IPFIX on UDP %u, sFlow on UDP %u, %zu workers, "
-                          "%zu local networks, writing every %u s",
+        log_msg(LOG_INFO,
+                "collecting: NetFlow/IPFIX on UDP %u, sFlow on UDP %u, %zu workers, "
+                "%zu local networks, writing every %u s",
                 cfg->collector_port, cfg->sflow_port, d.nworkers, nets_count(cfg->nets),
                 cfg->flush_interval);
         if (nets_count(cfg->nets) == 0)

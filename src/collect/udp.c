@@ -73,8 +73,9 @@ int udp_open(struct udp_sock *s, const char *addr, uint16_t port, int rcvbuf, bo
     int got = 0;
     socklen_t gl = sizeof(got);
     if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &gl) == 0 && got < rcvbuf)
-        log_msg(LOG_WARN, "UDP %s:%u: receive buffer is %d bytes, %d asked (raise net.core.rmem_max)",
-                addr, s->port, got, rcvbuf);
+        log_msg(LOG_WARN,
+                "UDP %s:%u: receive buffer is %d bytes, %d asked (raise net.core.rmem_max)", addr,
+                s->port, got, rcvbuf);
     return 0;
 }
 

@@ -28,7 +28,10 @@ struct opt {
     uint64_t max;
 };
 
-#define OPT(n, k, field, lo, hi) {n, k, offsetof(struct of_config, field), lo, hi}
+#define OPT(n, k, field, lo, hi)                                                                   \
+    {                                                                                              \
+        n, k, offsetof(struct of_config, field), lo, hi                                            \
+    }
 
 static const struct opt options[] = {
     OPT("COLLECTOR_PORT", OPT_U16, collector_port, 1, 65535),
@@ -176,8 +179,7 @@ static int add_net(struct load_state *ls, const char *cidr, const char *desc)
     if (rc == -ENAMETOOLONG)
         return fail(ls, "description of %s is longer than %d bytes", cidr, NETS_MAX_DESC - 1);
     if (rc < 0)
-        return fail(ls, "\"%s\" is not a network (CIDR such as 10.0.0.0/8, host bits zero)",
-                    cidr);
+        return fail(ls, "\"%s\" is not a network (CIDR such as 10.0.0.0/8, host bits zero)", cidr);
     return 1;
 }
 
@@ -202,8 +204,10 @@ static int class_line(struct load_state *ls, const char *name, const char *v)
     int cls = class_from_name(name);
     const char *bad = NULL;
     if (cls <= CLASS_TCP)
-        return fail(ls, "[classes] names one of mail, dns, vpn, ftp, web, proxy, quic, sip; "
-                        "got \"%s\"", name);
+        return fail(ls,
+                    "[classes] names one of mail, dns, vpn, ftp, web, proxy, quic, sip; "
+                    "got \"%s\"",
+                    name);
     if (classify_set_class(ls->cfg->cls, (enum traffic_class)cls, v, &bad) < 0)
         return fail(ls, "%s: bad item \"%.*s\" (tcp/PORT, udp/PORT or proto/NUMBER)", name,
                     (int)strcspn(bad, ", \t"), bad);
@@ -261,8 +265,7 @@ int config_load(struct of_config *cfg, const char *path, char *err, size_t errle
     return -EINVAL;
 }
 
-int config_add_network(struct of_config *cfg, const char *arg, bool first, char *err,
-                       size_t errlen)
+int config_add_network(struct of_config *cfg, const char *arg, bool first, char *err, size_t errlen)
 {
     struct load_state ls = {cfg, err, errlen, !first};
     if (first) {

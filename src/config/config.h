@@ -22,19 +22,19 @@
 #define CONFIG_MAX_ERROR  512
 
 struct of_config {
-    uint16_t collector_port;  /* COLLECTOR_PORT: NetFlow v5/v9, IPFIX (42112) */
-    uint16_t sflow_port;      /* SFLOW_PORT: sFlow v5 (6343) */
+    uint16_t collector_port;            /* COLLECTOR_PORT: NetFlow v5/v9, IPFIX (42112) */
+    uint16_t sflow_port;                /* SFLOW_PORT: sFlow v5 (6343) */
     char listen[CONFIG_MAX_LISTEN][64]; /* LISTEN_ADDRESS: addresses to bind */
-    size_t nlisten;           /* 0 = both 0.0.0.0 and :: */
-    char db_path[CONFIG_MAX_PATH]; /* DB_PATH */
-    unsigned flush_interval;  /* FLUSH_INTERVAL: seconds between writes, 1..60 (10) */
-    unsigned workers;         /* WORKERS: receive threads; 0 = one per core */
-    size_t max_exporters;     /* MAX_EXPORTERS (1024) */
-    size_t max_templates;     /* MAX_TEMPLATES: per exporter (256) */
-    int rcvbuf;               /* SOCKET_RCVBUF: bytes (33554432) */
-    struct agg_cfg agg;       /* SAMPLING_RATE, SAMPLING_FORCE, FLOW_MAX_AGE, ... */
-    struct nets *nets;        /* [networks]; never NULL after config_load */
-    struct classifier *cls;   /* [classes]; never NULL after config_load */
+    size_t nlisten;                     /* 0 = both 0.0.0.0 and :: */
+    char db_path[CONFIG_MAX_PATH];      /* DB_PATH */
+    unsigned flush_interval;            /* FLUSH_INTERVAL: seconds between writes, 1..60 (10) */
+    unsigned workers;                   /* WORKERS: receive threads; 0 = one per core */
+    size_t max_exporters;               /* MAX_EXPORTERS (1024) */
+    size_t max_templates;               /* MAX_TEMPLATES: per exporter (256) */
+    int rcvbuf;                         /* SOCKET_RCVBUF: bytes (33554432) */
+    struct agg_cfg agg;                 /* SAMPLING_RATE, SAMPLING_FORCE, FLOW_MAX_AGE, ... */
+    struct nets *nets;                  /* [networks]; never NULL after config_load */
+    struct classifier *cls;             /* [classes]; never NULL after config_load */
 };
 
 /* Fills cfg with the defaults and an empty network list. 0 or -ENOMEM. */
@@ -47,8 +47,8 @@ OF_MUST_CHECK int config_load(struct of_config *cfg, const char *path, char *err
 
 /* Replaces the configured networks with the first --network given, then
  * adds the rest: "CIDR" or "CIDR=description". -EINVAL with err written. */
-OF_MUST_CHECK int config_add_network(struct of_config *cfg, const char *arg, bool first,
-                                     char *err, size_t errlen);
+OF_MUST_CHECK int config_add_network(struct of_config *cfg, const char *arg, bool first, char *err,
+                                     size_t errlen);
 
 /* Builds the lookup structures once every source has been read. */
 OF_MUST_CHECK int config_finish(struct of_config *cfg);

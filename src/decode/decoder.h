@@ -21,10 +21,10 @@
 struct tpl_cache;
 
 struct dec_ctx {
-    struct exporter *exp;    /* the sender's state and counters; never NULL */
-    struct tpl_cache *tpls;  /* v9/IPFIX templates (per worker) */
-    struct flow_batch *out;  /* records go here */
-    uint64_t arrival_ms;     /* UNIX ms when the datagram arrived */
+    struct exporter *exp;   /* the sender's state and counters; never NULL */
+    struct tpl_cache *tpls; /* v9/IPFIX templates (per worker) */
+    struct flow_batch *out; /* records go here */
+    uint64_t arrival_ms;    /* UNIX ms when the datagram arrived */
 };
 
 static inline void dec_count(struct dec_ctx *ctx, enum dec_status st)

@@ -13,7 +13,7 @@ struct exporter_tab {
     struct hash_key key;
     size_t max;
     size_t n;
-    size_t slots; /* power of two, >= 2 * max */
+    size_t slots;    /* power of two, >= 2 * max */
     uint32_t *index; /* slot -> exporter number + 1; 0 = empty */
     struct exporter **all;
     uint64_t refused;

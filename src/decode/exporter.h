@@ -51,9 +51,9 @@ struct exporter_sampler {
 struct exporter {
     struct of_addr addr;
     struct exporter_stats st;
-    uint32_t rate;         /* rate most recently signalled (for status); 0 = none */
-    uint64_t first_ms;     /* arrival of the first datagram */
-    uint64_t last_ms;      /* arrival of the latest datagram */
+    uint32_t rate;     /* rate most recently signalled (for status); 0 = none */
+    uint64_t first_ms; /* arrival of the first datagram */
+    uint64_t last_ms;  /* arrival of the latest datagram */
     size_t nsamplers;
     struct exporter_sampler samplers[EXPORTER_MAX_SAMPLERS];
 };

@@ -81,8 +81,7 @@ static enum dec_status ipfix_read_template(struct rd *set, bool options, struct 
 
 /* RFC 7011 8.1: template id 2 in a template set (3 in an options template
  * set) withdraws all templates (all options templates) of the domain. */
-static enum dec_status ipfix_withdraw(struct dec_ctx *ctx, uint32_t domain,
-                                      const struct tpl_def *d)
+static enum dec_status ipfix_withdraw(struct dec_ctx *ctx, uint32_t domain, const struct tpl_def *d)
 {
     uint16_t all = d->options ? IPFIX_SET_OPTIONS_TPL : IPFIX_SET_TEMPLATE;
     if (d->id == all) {

@@ -99,8 +99,8 @@ static void nf9_template_set(struct dec_ctx *ctx, uint32_t domain, struct rd *se
     size_t min = options ? NF9_MIN_OPTS_RECORD : NF9_MIN_TPL_RECORD;
     /* Fewer bytes than the shortest record are padding (RFC 3954 5.3). */
     while (set->left >= min) {
-        enum dec_status st = options ? nf9_read_options_template(set, &d)
-                                     : nf9_read_template(set, &d);
+        enum dec_status st =
+            options ? nf9_read_options_template(set, &d) : nf9_read_template(set, &d);
         if (st == DEC_OK)
             st = tpl_put(ctx->tpls, &ctx->exp->addr, domain, &d);
         if (st != DEC_OK)

@@ -35,11 +35,7 @@ static const char schema_v1[] =
     " p_vpn INTEGER NOT NULL DEFAULT 0, p_ftp INTEGER NOT NULL DEFAULT 0,"
     " p_web INTEGER NOT NULL DEFAULT 0, p_proxy INTEGER NOT NULL DEFAULT 0,"
     " p_quic INTEGER NOT NULL DEFAULT 0, p_sip INTEGER NOT NULL DEFAULT 0,"
-    " PRIMARY KEY (host, dir, ts)) WITHOUT ROWID;"
-    /* Queries over all hosts ("top hosts of the last N hours") and retention
-     * go by time. New bins append at the end of this index, and adding to an
-     * existing bin leaves it alone, so it costs writes little. */
-    "CREATE INDEX bins_ts ON bins (ts, dir);"
+    " PRIMARY KEY (ts, dir, host)) WITHOUT ROWID;"
     /* Month first: every reader asks for one month, of all hosts or of one. */
     "CREATE TABLE monthly ("
     " ym INTEGER NOT NULL, host INTEGER NOT NULL,"

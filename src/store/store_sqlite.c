@@ -340,7 +340,7 @@ static int db_pragmas(struct sqlite_store *s)
                 mode ? (const char *)mode : "unknown");
     /* In WAL mode NORMAL loses no committed data in a crash of the process,
      * only possibly the last commits in a crash of the system. */
-    rc = schema_errno(s->db, sqlite3_exec(s->db, getenv("XPRAGMA") ? getenv("XPRAGMA") : "PRAGMA synchronous = NORMAL", NULL, NULL, NULL));
+    rc = schema_errno(s->db, sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL));
 out:
     sqlite3_finalize(st);
     return rc;

@@ -81,7 +81,8 @@ void hash_key_random(struct hash_key *key)
     if (got < sizeof(buf)) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        hash_key_from_seed(key, (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 20 ^ (uint64_t)getpid());
+        hash_key_from_seed(key,
+                           (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 20 ^ (uint64_t)getpid());
         return;
     }
     key->k0 = load_le64(buf);

@@ -20,23 +20,38 @@ static void test_defaults(void **state)
         uint16_t port;
         enum traffic_class proto_cls, port_cls;
     } cases[] = {
-        {6, 80, CLASS_TCP, CLASS_WEB},      {6, 443, CLASS_TCP, CLASS_WEB},
-        {6, 20, CLASS_TCP, CLASS_FTP},      {6, 21, CLASS_TCP, CLASS_FTP},
-        {6, 25, CLASS_TCP, CLASS_MAIL},     {6, 110, CLASS_TCP, CLASS_MAIL},
-        {6, 143, CLASS_TCP, CLASS_MAIL},    {6, 587, CLASS_TCP, CLASS_MAIL},
-        {6, 53, CLASS_TCP, CLASS_DNS},      {17, 53, CLASS_UDP, CLASS_DNS},
-        {6, 3128, CLASS_TCP, CLASS_PROXY},  {6, 8080, CLASS_TCP, CLASS_PROXY},
-        {6, 8888, CLASS_TCP, CLASS_PROXY},  {6, 1080, CLASS_TCP, CLASS_PROXY},
-        {17, 443, CLASS_UDP, CLASS_QUIC},   {17, 80, CLASS_UDP, CLASS_QUIC},
-        {17, 1701, CLASS_UDP, CLASS_VPN},   {17, 51820, CLASS_UDP, CLASS_VPN},
-        {17, 5060, CLASS_UDP, CLASS_SIP},   {47, 0, CLASS_TOTAL, CLASS_VPN},
-        {50, 0, CLASS_TOTAL, CLASS_VPN},    {1, 0, CLASS_ICMP, CLASS_TOTAL},
+        {6, 80, CLASS_TCP, CLASS_WEB},
+        {6, 443, CLASS_TCP, CLASS_WEB},
+        {6, 20, CLASS_TCP, CLASS_FTP},
+        {6, 21, CLASS_TCP, CLASS_FTP},
+        {6, 25, CLASS_TCP, CLASS_MAIL},
+        {6, 110, CLASS_TCP, CLASS_MAIL},
+        {6, 143, CLASS_TCP, CLASS_MAIL},
+        {6, 587, CLASS_TCP, CLASS_MAIL},
+        {6, 53, CLASS_TCP, CLASS_DNS},
+        {17, 53, CLASS_UDP, CLASS_DNS},
+        {6, 3128, CLASS_TCP, CLASS_PROXY},
+        {6, 8080, CLASS_TCP, CLASS_PROXY},
+        {6, 8888, CLASS_TCP, CLASS_PROXY},
+        {6, 1080, CLASS_TCP, CLASS_PROXY},
+        {17, 443, CLASS_UDP, CLASS_QUIC},
+        {17, 80, CLASS_UDP, CLASS_QUIC},
+        {17, 1701, CLASS_UDP, CLASS_VPN},
+        {17, 51820, CLASS_UDP, CLASS_VPN},
+        {17, 5060, CLASS_UDP, CLASS_SIP},
+        {47, 0, CLASS_TOTAL, CLASS_VPN},
+        {50, 0, CLASS_TOTAL, CLASS_VPN},
+        {1, 0, CLASS_ICMP, CLASS_TOTAL},
         {58, 0, CLASS_ICMP, CLASS_TOTAL},
         /* a class is (protocol, port): these are plain tcp/udp */
-        {6, 5060, CLASS_TCP, CLASS_TOTAL},  {6, 1701, CLASS_TCP, CLASS_TOTAL},
-        {17, 21, CLASS_UDP, CLASS_TOTAL},   {17, 3128, CLASS_UDP, CLASS_TOTAL},
-        {17, 25, CLASS_UDP, CLASS_TOTAL},   {6, 22, CLASS_TCP, CLASS_TOTAL},
-        {6, 993, CLASS_TCP, CLASS_TOTAL},   {17, 123, CLASS_UDP, CLASS_TOTAL},
+        {6, 5060, CLASS_TCP, CLASS_TOTAL},
+        {6, 1701, CLASS_TCP, CLASS_TOTAL},
+        {17, 21, CLASS_UDP, CLASS_TOTAL},
+        {17, 3128, CLASS_UDP, CLASS_TOTAL},
+        {17, 25, CLASS_UDP, CLASS_TOTAL},
+        {6, 22, CLASS_TCP, CLASS_TOTAL},
+        {6, 993, CLASS_TCP, CLASS_TOTAL},
+        {17, 123, CLASS_UDP, CLASS_TOTAL},
         {132, 80, CLASS_TOTAL, CLASS_TOTAL}, /* SCTP: neither */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -77,8 +92,8 @@ static void test_override(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    static const char *const order[] = {"total", "icmp", "udp",  "tcp",   "mail", "dns",
-                                        "vpn",   "ftp",  "web",  "proxy", "quic", "sip"};
+    static const char *const order[] = {"total", "icmp", "udp", "tcp",   "mail", "dns",
+                                        "vpn",   "ftp",  "web", "proxy", "quic", "sip"};
     for (int i = 0; i < CLASS__COUNT; i++) {
         assert_string_equal(class_name((enum traffic_class)i), order[i]);
         assert_int_equal(class_from_name(order[i]), i);

@@ -22,28 +22,29 @@ static void test_nested_longest_match(void **state)
 {
     (void)state;
     struct nets *n = nets_new();
-    assert_int_equal(nets_add(n, "10.0.0.0/8", "core"), 0);          /* 0 */
-    assert_int_equal(nets_add(n, "10.20.0.0/16", "city"), 0);        /* 1 */
-    assert_int_equal(nets_add(n, "10.20.5.0/24", "office"), 0);      /* 2 */
-    assert_int_equal(nets_add(n, "10.20.5.128/25", NULL), 0);        /* 3 */
-    assert_int_equal(nets_add(n, "192.168.1.0/24", "lan"), 0);       /* 4 */
-    assert_int_equal(nets_add(n, "2001:db8:20::/64", "v6"), 0);      /* 5 */
-    assert_int_equal(nets_add(n, "2001:db8::/32", "v6 wide"), 0);    /* 6 */
-    assert_int_equal(nets_add(n, "203.0.113.7/32", "one host"), 0);  /* 7 */
+    assert_int_equal(nets_add(n, "10.0.0.0/8", "core"), 0);         /* 0 */
+    assert_int_equal(nets_add(n, "10.20.0.0/16", "city"), 0);       /* 1 */
+    assert_int_equal(nets_add(n, "10.20.5.0/24", "office"), 0);     /* 2 */
+    assert_int_equal(nets_add(n, "10.20.5.128/25", NULL), 0);       /* 3 */
+    assert_int_equal(nets_add(n, "192.168.1.0/24", "lan"), 0);      /* 4 */
+    assert_int_equal(nets_add(n, "2001:db8:20::/64", "v6"), 0);     /* 5 */
+    assert_int_equal(nets_add(n, "2001:db8::/32", "v6 wide"), 0);   /* 6 */
+    assert_int_equal(nets_add(n, "203.0.113.7/32", "one host"), 0); /* 7 */
     assert_int_equal(nets_build(n), 0);
     static const struct {
         const char *ip;
         long want;
-    } cases[] = {
-        {"10.0.0.0", 0},        {"9.255.255.255", -1},  {"10.19.255.255", 0},
-        {"10.20.0.0", 1},       {"10.20.4.255", 1},     {"10.20.5.0", 2},
-        {"10.20.5.127", 2},     {"10.20.5.128", 3},     {"10.20.5.255", 3},
-        {"10.20.6.0", 1},       {"10.21.0.0", 0},       {"10.255.255.255", 0},
-        {"11.0.0.0", -1},       {"192.168.1.77", 4},    {"192.168.2.1", -1},
-        {"2001:db8:20::1", 5},  {"2001:db8:21::1", 6},  {"2001:db9::1", -1},
-        {"203.0.113.7", 7},     {"203.0.113.8", -1},    {"203.0.113.6", -1},
-        {"::ffff:10.0.0.1", -1}, /* mapped stays IPv6 here; unmapping is the caller's */
-    };
+    } cases[] =
+        {
+            {"10.0.0.0", 0},         {"9.255.255.255", -1}, {"10.19.255.255", 0},
+            {"10.20.0.0", 1},        {"10.20.4.255", 1},    {"10.20.5.0", 2},
+            {"10.20.5.127", 2},      {"10.20.5.128", 3},    {"10.20.5.255", 3},
+            {"10.20.6.0", 1},        {"10.21.0.0", 0},      {"10.255.255.255", 0},
+            {"11.0.0.0", -1},        {"192.168.1.77", 4},   {"192.168.2.1", -1},
+            {"2001:db8:20::1", 5},   {"2001:db8:21::1", 6}, {"2001:db9::1", -1},
+            {"203.0.113.7", 7},      {"203.0.113.8", -1},   {"203.0.113.6", -1},
+            {"::ffff:10.0.0.1", -1}, /* mapped stays IPv6 here; unmapping is the caller's */
+        };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         if (lookup(n, cases[i].ip) != cases[i].want)
             fail_msg("%s: got %ld want %ld", cases[i].ip, lookup(n, cases[i].ip), cases[i].want);
@@ -125,8 +126,10 @@ static void test_many(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nested_longest_match), cmocka_unit_test(test_whole_space),
-        cmocka_unit_test(test_bad_input),            cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_nested_longest_match),
+        cmocka_unit_test(test_whole_space),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_empty),
         cmocka_unit_test(test_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

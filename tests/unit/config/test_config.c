@@ -124,8 +124,7 @@ static void test_network_overrides(void **state)
     assert_int_equal(config_load(&cfg, path, err, sizeof(err)), 0);
     assert_int_equal(config_add_network(&cfg, "192.168.0.0/16=Home", true, err, sizeof(err)), 0);
     assert_int_equal(config_add_network(&cfg, "2001:db8::/32", false, err, sizeof(err)), 0);
-    assert_int_equal(config_add_network(&cfg, "2001:db8::/33x", false, err, sizeof(err)),
-                     -EINVAL);
+    assert_int_equal(config_add_network(&cfg, "2001:db8::/33x", false, err, sizeof(err)), -EINVAL);
     assert_int_equal(config_finish(&cfg), 0);
     assert_int_equal(nets_count(cfg.nets), 2); /* the file's list was replaced */
     assert_int_equal(lookup(&cfg, "10.1.1.1"), -1);

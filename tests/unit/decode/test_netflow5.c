@@ -112,8 +112,9 @@ static void test_uptime_wrap(void **state)
     struct fixture *f = *state;
     uint8_t p[sizeof(two_records)];
     memcpy(p, two_records, sizeof(p));
-    p[4] = 0x00, p[5] = 0x00, p[6] = 0x00, p[7] = 0x64;         /* sysUptime 100 */
-    p[24 + 24] = 0xff, p[24 + 25] = 0xff, p[24 + 26] = 0xfc, p[24 + 27] = 0x18; /* First = 100 - 1100 */
+    p[4] = 0x00, p[5] = 0x00, p[6] = 0x00, p[7] = 0x64; /* sysUptime 100 */
+    p[24 + 24] = 0xff, p[24 + 25] = 0xff, p[24 + 26] = 0xfc,
+           p[24 + 27] = 0x18; /* First = 100 - 1100 */
     p[24 + 28] = 0x00, p[24 + 29] = 0x00, p[24 + 30] = 0x00, p[24 + 31] = 0x32; /* Last 50 */
     assert_int_equal(netflow5_decode(&f->ctx, p, sizeof(p)), DEC_OK);
     assert_int_equal(f->recs[0].start_ms, 1715680288000ull - 1100);
@@ -122,7 +123,7 @@ static void test_uptime_wrap(void **state)
 
 struct bad_case {
     const char *what;
-    size_t len;   /* bytes of two_records to pass */
+    size_t len;    /* bytes of two_records to pass */
     uint8_t count; /* header count to write (0 keeps it) */
     uint8_t version;
     enum dec_status want;

@@ -169,23 +169,54 @@ static bool any_wants_flush(struct daemon *d)
     return false;
 }
 
+struct totals {
+    uint64_t pkts, recs, errs, kernel_drops, truncated;
+    struct agg_stats acct;
+};
+
+static void add_exporters(struct exporter_tab *t, struct totals *tot)
+{
+    for (size_t k = 0; k < exporter_tab_count(t); k++) {
+        const struct exporter *e = exporter_tab_at(t, k);
+        for (size_t p = 0; p < FLOW_PROTO__COUNT; p++) {
+            tot->pkts += e->st.packets[p];
+            tot->recs += e->st.records[p];
+        }
+        for (size_t s = 1; s < DEC__COUNT; s++)
+            tot->errs += e->st.dec_err[s];
+    }
+}
+
+static void add_worker(const struct worker *w, struct totals *tot)
+{
+    add_exporters(ingest_exporters(w->in), tot);
+    for (size_t k = 0; k < w->nsocks; k++) {
+        tot->kernel_drops += w->socks[k].kernel_drops;
+        tot->truncated += w->socks[k].truncated;
+    }
+    const struct agg_stats *a = ingest_agg_stats(w->in);
+    tot->acct.records += a->records;
+    tot->acct.transit += a->transit;
+    tot->acct.clock_off += a->clock_off;
+    tot->acct.span_clamped += a->span_clamped;
+    tot->acct.dropped_full += a->dropped_full;
+}
+
+/* One line an operator can grep: what came in, what was rejected, what
+ * was lost and where. Exporter detail is in the status API. */
 static void log_totals(struct daemon *d)
 {
-    uint64_t pkts = 0, recs = 0, errs = 0;
-    for (size_t i = 0; i < d->nworkers; i++) {
-        struct exporter_tab *t = ingest_exporters(d->workers[i].in);
-        for (size_t k = 0; k < exporter_tab_count(t); k++) {
-            const struct exporter *e = exporter_tab_at(t, k);
-            for (size_t p = 0; p < FLOW_PROTO__COUNT; p++) {
-                pkts += e->st.packets[p];
-                recs += e->st.records[p];
-            }
-            for (size_t s = 1; s < DEC__COUNT; s++)
-                errs += e->st.dec_err[s];
-        }
-    }
-    log_msg(LOG_INFO, "totals: %llu datagrams, %llu records, %llu decode errors, %llu rows written",
-            (unsigned long long)pkts, (unsigned long long)recs, (unsigned long long)errs,
+    struct totals t = {0};
+    for (size_t i = 0; i < d->nworkers; i++)
+        add_worker(&d->workers[i], &t);
+    log_msg(LOG_INFO,
+            "totals: %llu datagrams, %llu records, %llu decode errors, %llu kernel drops, "
+            "%llu oversized, %llu accounted, %llu transit, %llu clock off, %llu dropped (full), "
+            "%llu rows written",
+            (unsigned long long)t.pkts, (unsigned long long)t.recs, (unsigned long long)t.errs,
+            (unsigned long long)t.kernel_drops, (unsigned long long)t.truncated,
+            (unsigned long long)t.acct.records, (unsigned long long)t.acct.transit,
+            (unsigned long long)t.acct.clock_off, (unsigned long long)t.acct.dropped_full,
             (unsigned long long)d->rows_written);
 }
 

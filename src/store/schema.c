@@ -21,6 +21,11 @@ static const char schema_v1[] =
     " id INTEGER PRIMARY KEY,"
     " ip TEXT NOT NULL UNIQUE,"
     " key BLOB NOT NULL UNIQUE);"
+    /* Time first: a batch is mostly one new bin for every host, and with
+     * the time first it appends to the end of the tree. With the host first
+     * it would dirty one page per host in every batch, however big the table
+     * has grown. Time-range queries over all hosts and retention read ranges
+     * of this key; one host's series is one lookup per bin. */
     "CREATE TABLE bins ("
     " host INTEGER NOT NULL, dir INTEGER NOT NULL, ts INTEGER NOT NULL,"
     " b_total INTEGER NOT NULL DEFAULT 0, b_icmp INTEGER NOT NULL DEFAULT 0,"

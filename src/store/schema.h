@@ -11,10 +11,10 @@
  *     ip is the RFC 5952 text; key is the af byte (4 or 6) and the 16
  *     address bytes, so ORDER BY key is numeric and IPv4 before IPv6.
  *     Rows are never deleted (the monthly totals refer to them forever).
- *   bins(host, dir, ts, b_<class>..., p_<class>...) PK (host, dir, ts)
+ *   bins(host, dir, ts, b_<class>..., p_<class>...) PK (ts, dir, host)
  *     b_ bytes and p_ packets, one column per class in class order
- *     (b_total ... b_sip); index bins_ts (ts, dir) for queries over all
- *     hosts in a time range and for retention.
+ *     (b_total ... b_sip). Time first, so that writing a new bin appends
+ *     (see schema.c); no other index.
  *   monthly(ym, host, dl, ul) PK (ym, host)
  *     ym = year * 100 + month of local time; dl = R total, ul = S total. */
 #ifndef OF_STORE_SCHEMA_H

@@ -2,12 +2,15 @@
  *
  * The collector writes a batch of bins every few seconds, so the write path
  * is built for large batches: one BEGIN IMMEDIATE transaction per batch,
- * statements prepared once at open, host ids remembered in a keyed hash
- * table, and the rows sorted by (host, month, dir, ts) before they go in.
- * Sorting keeps the B-tree pages a batch touches together (a batch is
- * usually one bin for many hosts, which the (host, dir, ts) key scatters) and
- * makes the rows of one host and month adjacent, so the monthly totals take
- * one upsert per host and month instead of one per row.
+ * statements prepared once at open, and host ids remembered in a keyed hash
+ * table. The rows are sorted twice: by (host, month), so that the monthly
+ * totals take one upsert per host and month instead of one per row, and then
+ * by the table's key (ts, dir, host), so that the bins go in as an append.
+ *
+ * The bins are keyed by time first (see schema.c), so one host's series is
+ * read as one primary-key lookup per bin of the range: the query generates
+ * the bin starts and joins them to the table. The range is first narrowed to
+ * the bins that exist, so an open-ended range costs nothing extra.
  *
  * Every row is checked before the transaction starts, and any failure inside
  * it rolls the whole batch back. Host ids handed out by a rolled-back
@@ -52,6 +55,7 @@ enum stmt_id {
     ST_BIN_PUT,
     ST_MONTH_PUT,
     ST_SERIES,
+    ST_SPAN,
     ST_TRAFF_ALL,
     ST_TRAFF_ONE,
     ST__COUNT
@@ -243,12 +247,19 @@ static void sql_bin_put(struct sql *q)
     }
 }
 
+/* ?3 is the first bin start of the range, ?4 its end (exclusive). CROSS
+ * JOIN keeps the generated bin starts as the outer loop. */
 static void sql_series(struct sql *q)
 {
-    sql_add(q, "SELECT ts, ");
-    sql_cols(q);
-    sql_add(q, " FROM bins WHERE host = (SELECT id FROM hosts WHERE key = ?1)"
-               " AND dir = ?2 AND ts >= ?3 AND ts < ?4 ORDER BY ts");
+    sql_add(q,
+            "WITH RECURSIVE t (ts) AS (VALUES (?3) UNION ALL"
+            " SELECT ts + %d FROM t WHERE ts + %d < ?4)"
+            " SELECT b.ts",
+            BIN_SECONDS, BIN_SECONDS);
+    for (size_t i = 0; i < NCOUNTERS; i++)
+        sql_col(q, ", b.", i);
+    sql_add(q, " FROM t CROSS JOIN bins AS b ON b.ts = t.ts AND b.dir = ?2"
+               " AND b.host = (SELECT id FROM hosts WHERE key = ?1) ORDER BY b.ts");
 }
 
 static void sql_text(struct sql *q, const char *text)
@@ -285,6 +296,9 @@ static int prepare(struct sqlite_store *s, enum stmt_id id)
         break;
     case ST_SERIES:
         sql_series(&q);
+        break;
+    case ST_SPAN:
+        sql_text(&q, "SELECT min(ts), max(ts) FROM bins");
         break;
     case ST_TRAFF_ALL:
         sql_text(&q, "SELECT h.key, m.dl, m.ul FROM monthly AS m JOIN hosts AS h ON h.id = m.host"
@@ -503,19 +517,33 @@ static int host_id(struct sqlite_store *s, const struct of_addr *a, int64_t *out
     return 0;
 }
 
-static int put_item_cmp(const void *pa, const void *pb)
+static int cmp_i64(int64_t a, int64_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+/* (host, month): the runs put_months adds up. */
+static int put_item_month_cmp(const void *pa, const void *pb)
 {
     const struct put_item *a = pa;
     const struct put_item *b = pb;
-    if (a->host != b->host)
-        return a->host < b->host ? -1 : 1;
-    if (a->ym != b->ym)
-        return a->ym < b->ym ? -1 : 1;
-    if (a->dir != b->dir)
-        return a->dir < b->dir ? -1 : 1;
-    if (a->ts != b->ts)
-        return a->ts < b->ts ? -1 : 1;
-    return a->row < b->row ? -1 : a->row > b->row;
+    int c = cmp_i64(a->host, b->host);
+    if (c == 0)
+        c = cmp_i64(a->ym, b->ym);
+    return c ? c : cmp_i64((int64_t)a->row, (int64_t)b->row);
+}
+
+/* (ts, dir, host): the bins table's key. */
+static int put_item_bin_cmp(const void *pa, const void *pb)
+{
+    const struct put_item *a = pa;
+    const struct put_item *b = pb;
+    int c = cmp_i64(a->ts, b->ts);
+    if (c == 0)
+        c = cmp_i64(a->dir, b->dir);
+    if (c == 0)
+        c = cmp_i64(a->host, b->host);
+    return c ? c : cmp_i64((int64_t)a->row, (int64_t)b->row);
 }
 
 static int put_bin(struct sqlite_store *s, const struct put_item *it, const struct bin_row *r)
@@ -576,13 +604,17 @@ static int put_rows(struct sqlite_store *s, const struct bin_batch *b, struct pu
         if (rc < 0)
             return rc;
     }
-    qsort(items, b->n, sizeof(*items), put_item_cmp);
+    qsort(items, b->n, sizeof(*items), put_item_month_cmp);
+    int rc = put_months(s, b, items);
+    if (rc < 0)
+        return rc;
+    qsort(items, b->n, sizeof(*items), put_item_bin_cmp);
     for (size_t i = 0; i < b->n; i++) {
-        int rc = put_bin(s, &items[i], &b->rows[items[i].row]);
+        rc = put_bin(s, &items[i], &b->rows[items[i].row]);
         if (rc < 0)
             return rc;
     }
-    return put_months(s, b, items);
+    return 0;
 }
 
 static void put_abort(struct sqlite_store *s, size_t n, int rc)
@@ -623,6 +655,61 @@ out:
 
 /* ---- queries ---- */
 
+/* Narrows [from, to) to the bins stored and moves from up to a bin start.
+ * *none when no bin can be in the range. */
+static int series_range(struct sqlite_store *s, int64_t *from, int64_t *to, bool *none)
+{
+    sqlite3_stmt *st = s->st[ST_SPAN];
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        rc = schema_errno(s->db, rc);
+        sqlite3_reset(st);
+        return rc;
+    }
+    bool empty = sqlite3_column_type(st, 0) == SQLITE_NULL;
+    int64_t lo = sqlite3_column_int64(st, 0);
+    int64_t hi = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    *none = true;
+    if (empty)
+        return 0;
+    int64_t f = *from > lo ? *from : lo;
+    int64_t t = *to;
+    if (hi < INT64_MAX && t > hi + 1)
+        t = hi + 1;
+    int64_t mod = f % BIN_SECONDS;
+    if (mod < 0)
+        mod += BIN_SECONDS;
+    if (mod != 0) {
+        if (f > INT64_MAX - BIN_SECONDS)
+            return 0;
+        f += BIN_SECONDS - mod;
+    }
+    if (f >= t || t > INT64_MAX - BIN_SECONDS)
+        return 0;
+    *from = f;
+    *to = t;
+    *none = false;
+    return 0;
+}
+
+static int series_walk(struct sqlite_store *s, sqlite3_stmt *st, struct bin_row *row, series_cb cb,
+                       void *arg)
+{
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        row->ts = sqlite3_column_int64(st, 0);
+        for (int c = 0; c < CLASS__COUNT; c++) {
+            row->bytes[c] = (uint64_t)sqlite3_column_int64(st, 1 + c);
+            row->packets[c] = (uint64_t)sqlite3_column_int64(st, 1 + CLASS__COUNT + c);
+        }
+        int rc = cb(row, arg);
+        if (rc != 0)
+            return rc;
+    }
+    return schema_errno(s->db, step);
+}
+
 static int sqlite_get_series(struct store *base, const struct of_addr *host, int dir, int64_t from,
                              int64_t to, series_cb cb, void *arg)
 {
@@ -632,6 +719,10 @@ static int sqlite_get_series(struct store *base, const struct of_addr *host, int
     if (dir < 0 || dir >= DIR__COUNT || host_norm(host, &row.host) < 0)
         return -EINVAL;
     row.dir = (uint8_t)dir;
+    bool none = true;
+    int rc = series_range(s, &from, &to, &none);
+    if (rc < 0 || none)
+        return rc;
     uint8_t key[HOST_KEY_LEN];
     host_key(&row.host, key);
     sqlite3_stmt *st = s->st[ST_SERIES];
@@ -639,20 +730,7 @@ static int sqlite_get_series(struct store *base, const struct of_addr *host, int
     sqlite3_bind_int(st, 2, dir);
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
-    int rc;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        row.ts = sqlite3_column_int64(st, 0);
-        for (int c = 0; c < CLASS__COUNT; c++) {
-            row.bytes[c] = (uint64_t)sqlite3_column_int64(st, 1 + c);
-            row.packets[c] = (uint64_t)sqlite3_column_int64(st, 1 + CLASS__COUNT + c);
-        }
-        rc = cb(&row, arg);
-        if (rc != 0)
-            goto out;
-    }
-    rc = schema_errno(s->db, step);
-out:
+    rc = series_walk(s, st, &row, cb, arg);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;

@@ -459,8 +459,8 @@ static void test_schema_version(void **state)
     assert_int_equal(raw_int(db, "PRAGMA user_version"), schema_version());
     assert_int_equal(raw_int(db, "PRAGMA application_id"), SCHEMA_APP_ID);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                 " ('hosts', 'bins', 'monthly', 'bins_ts')"),
-                     4);
+                                 " ('hosts', 'bins', 'monthly')"),
+                     3);
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);

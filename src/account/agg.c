@@ -154,7 +154,15 @@ static struct bin_row *agg_row(struct agg *a, const struct of_addr *host, uint8_
 static uint64_t sat_mul(uint64_t v, uint32_t rate)
 {
     agg_u128 p = (agg_u128)v * rate;
-    return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
+    return p > AGG_COUNTER_MAX ? AGG_COUNTER_MAX : (uint64_t)p;
+}
+
+/* Counters stop at AGG_COUNTER_MAX instead of wrapping, so that a sender
+ * that lies about its counters cannot turn a total into a small number, and
+ * every value fits the store's signed 64-bit integers. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+    return a > AGG_COUNTER_MAX - b ? AGG_COUNTER_MAX : a + b;
 }
 
 /* What one host side of a record adds: the classes and the counters. */
@@ -172,8 +180,8 @@ static bool add_to_bin(struct agg *a, const struct of_addr *host, uint8_t dir, i
     if (!r)
         return false;
     for (size_t i = 0; i < s->nclasses; i++) {
-        r->bytes[s->classes[i]] += bytes;
-        r->packets[s->classes[i]] += packets;
+        r->bytes[s->classes[i]] = sat_add(r->bytes[s->classes[i]], bytes);
+        r->packets[s->classes[i]] = sat_add(r->packets[s->classes[i]], packets);
     }
     return true;
 }
@@ -252,6 +260,10 @@ void agg_add(struct agg *a, const struct nets *nets, const struct classifier *cl
     if (r->sampling && (sflow || !a->cfg.force_rate))
         rate = r->sampling;
     uint64_t bytes = sat_mul(r->bytes, rate), packets = sat_mul(r->packets, rate);
+    if (bytes > AGG_RECORD_MAX || packets > AGG_RECORD_MAX) {
+        st->absurd++;
+        return;
+    }
     uint64_t start, end;
     record_times(a, r, arrival_ms, &start, &end, st);
     enum traffic_class pc = classify_proto(r->proto);
@@ -322,15 +334,16 @@ int agg_rows(struct agg *a, struct bin_batch *out)
         const struct bin_row *r = &a->rows[i];
         struct bin_row *t = total_row(a, idx, nidx, r->dir, r->ts);
         for (size_t c = 0; c < CLASS__COUNT; c++) {
-            t->bytes[c] += r->bytes[c];
-            t->packets[c] += r->packets[c];
+            t->bytes[c] = sat_add(t->bytes[c], r->bytes[c]);
+            t->packets[c] = sat_add(t->packets[c], r->packets[c]);
         }
     }
     free(idx);
     /* Hand out one contiguous array: host rows, then totals. */
     if (a->cap < a->n + a->ntotals && agg_resize(a, a->n + a->ntotals) < 0)
         return -ENOMEM;
-    memcpy(a->rows + a->n, a->totals, a->ntotals * sizeof(*a->totals));
+    if (a->ntotals) /* totals is NULL until the first non-empty export */
+        memcpy(a->rows + a->n, a->totals, a->ntotals * sizeof(*a->totals));
     out->rows = a->rows;
     out->n = a->n + a->ntotals;
     return 0;

@@ -20,6 +20,12 @@
 #include "store/store.h"
 #include "util/hash.h"
 
+/* No counter goes past AGG_COUNTER_MAX (it saturates). A record that
+ * claims more than AGG_RECORD_MAX bytes or packets after sampling (a week
+ * of 10 Tbit/s) is not believed: it is counted as absurd and dropped. */
+#define AGG_COUNTER_MAX ((uint64_t)1 << 62)
+#define AGG_RECORD_MAX  ((uint64_t)1 << 60)
+
 struct agg_cfg {
     size_t max_entries;    /* rows held at most (MAX_ROWS) */
     uint32_t default_rate; /* SAMPLING_RATE: used when a record signals none */
@@ -38,6 +44,7 @@ struct agg_stats {
     uint64_t clock_off;    /* records binned by arrival: their times were not sane */
     uint64_t span_clamped; /* records longer than max_span_s */
     uint64_t dropped_full; /* host updates lost because the agg was full */
+    uint64_t absurd;       /* records with counters past AGG_RECORD_MAX */
 };
 
 struct agg;

@@ -58,10 +58,10 @@ static void print_summary(struct ingest *in, const struct capture_stats *cs)
     printf("total: %llu packets, %llu records, %llu bytes, %llu errors\n", (unsigned long long)pkts,
            (unsigned long long)recs, (unsigned long long)bytes, (unsigned long long)errs);
     printf("accounted %llu records, transit %llu, clock off %llu, span clamped %llu, "
-           "dropped (full) %llu\n",
+           "dropped (full) %llu, absurd %llu\n",
            (unsigned long long)as->records, (unsigned long long)as->transit,
            (unsigned long long)as->clock_off, (unsigned long long)as->span_clamped,
-           (unsigned long long)as->dropped_full);
+           (unsigned long long)as->dropped_full, (unsigned long long)as->absurd);
 }
 
 static int import_files(const struct of_config *cfg, struct store *st, char **files, int n)

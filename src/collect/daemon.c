@@ -200,6 +200,7 @@ static void add_worker(const struct worker *w, struct totals *tot)
     tot->acct.clock_off += a->clock_off;
     tot->acct.span_clamped += a->span_clamped;
     tot->acct.dropped_full += a->dropped_full;
+    tot->acct.absurd += a->absurd;
 }
 
 /* One line an operator can grep: what came in, what was rejected, what
@@ -212,12 +213,12 @@ static void log_totals(struct daemon *d)
     log_msg(LOG_INFO,
             "totals: %llu datagrams, %llu records, %llu decode errors, %llu kernel drops, "
             "%llu oversized, %llu accounted, %llu transit, %llu clock off, %llu dropped (full), "
-            "%llu rows written",
+            "%llu absurd, %llu rows written",
             (unsigned long long)t.pkts, (unsigned long long)t.recs, (unsigned long long)t.errs,
             (unsigned long long)t.kernel_drops, (unsigned long long)t.truncated,
             (unsigned long long)t.acct.records, (unsigned long long)t.acct.transit,
             (unsigned long long)t.acct.clock_off, (unsigned long long)t.acct.dropped_full,
-            (unsigned long long)d->rows_written);
+            (unsigned long long)t.acct.absurd, (unsigned long long)d->rows_written);
 }
 
 /* Waits for a signal or the next tick; returns the signal or 0. */

@@ -40,6 +40,7 @@ struct exporter_stats {
     uint64_t records[FLOW_PROTO__COUNT]; /* flow records / samples accepted */
     uint64_t dec_err[DEC__COUNT];        /* rejects by reason */
     uint64_t sampler_limit;              /* rates not kept: sampler table full */
+    uint64_t sflow_counter_samples;      /* sFlow counter samples (read past, not used) */
 };
 
 struct exporter_sampler {

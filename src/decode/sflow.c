@@ -35,8 +35,10 @@
 #define SFLOW_ENTERPRISE(type) ((type) >> 12)
 #define SFLOW_FORMAT(type)     ((type)&0xfffu)
 
-#define SFLOW_SAMPLE_FLOW     1
-#define SFLOW_SAMPLE_FLOW_EXP 3
+#define SFLOW_SAMPLE_FLOW         1
+#define SFLOW_SAMPLE_FLOW_EXP     3
+#define SFLOW_SAMPLE_COUNTERS     2
+#define SFLOW_SAMPLE_COUNTERS_EXP 4
 
 #define SFLOW_REC_RAW_HEADER 1
 #define SFLOW_REC_IPV4       3
@@ -257,7 +259,10 @@ static enum dec_status sflow_emit(struct dec_ctx *ctx, const struct sflow_sample
     r->sport = pkt->sport;
     r->dport = pkt->dport;
     r->proto = pkt->proto;
-    (void)exporter_set_rate(ctx->exp, smp->source_id, EXPORTER_ANY_SAMPLER, smp->rate);
+    /* sFlow carries the rate in every sample, so nothing is looked up
+     * later: the exporter only shows the latest rate in its status (a
+     * switch may have a source per port, too many to keep one each). */
+    ctx->exp->rate = smp->rate;
     return DEC_OK;
 }
 
@@ -280,14 +285,16 @@ static enum dec_status sflow_flow_sample(struct dec_ctx *ctx, uint32_t format, s
     return sflow_emit(ctx, &smp, pkt);
 }
 
-/* One sample. Counter samples (formats 2 and 4), formats we don't know and
- * other enterprises' samples are skipped: their cursor already moved the
- * datagram's past them. */
+/* One sample. Counter samples (formats 2 and 4) are counted and skipped;
+ * formats we don't know and other enterprises' samples are skipped: their
+ * cursor already moved the datagram's past them. */
 static enum dec_status sflow_sample(struct dec_ctx *ctx, uint32_t type, struct rd *s)
 {
     if (SFLOW_ENTERPRISE(type) != 0)
         return DEC_OK;
     uint32_t format = SFLOW_FORMAT(type);
+    if (format == SFLOW_SAMPLE_COUNTERS || format == SFLOW_SAMPLE_COUNTERS_EXP)
+        ctx->exp->st.sflow_counter_samples++;
     if (format != SFLOW_SAMPLE_FLOW && format != SFLOW_SAMPLE_FLOW_EXP)
         return DEC_OK;
     return sflow_flow_sample(ctx, format, s);

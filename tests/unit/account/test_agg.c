@@ -233,6 +233,36 @@ static void test_full(void **state)
     agg_free(a);
 }
 
+/* Counters saturate instead of wrapping; unbelievable records are dropped. */
+static void test_absurd_and_saturation(void **state)
+{
+    struct fixture *f = *state;
+    struct flow_rec r = rec("198.51.100.1", 443, "10.20.0.10", 1, 6, 0, T0, T0);
+    r.bytes = AGG_RECORD_MAX + 1;
+    agg_add(f->agg, f->nets, &f->cls, &r, T0, false, &f->st);
+    assert_int_equal(f->st.absurd, 1);
+    assert_int_equal(agg_count(f->agg), 0);
+    r.bytes = AGG_RECORD_MAX;
+    for (int i = 0; i < 5; i++) /* 5 * 2^60 > 2^62 */
+        agg_add(f->agg, f->nets, &f->cls, &r, T0, false, &f->st);
+    struct bin_batch b;
+    assert_int_equal(agg_rows(f->agg, &b), 0);
+    const struct bin_row *x = find(&b, "10.20.0.10", DIR_R, (int64_t)(T0 / 1000));
+    assert_int_equal(x->bytes[CLASS_TOTAL], AGG_COUNTER_MAX);
+    assert_int_equal(x->bytes[CLASS_WEB], AGG_COUNTER_MAX);
+    assert_int_equal(find(&b, "0.0.0.0", DIR_R, (int64_t)(T0 / 1000))->bytes[CLASS_TCP],
+                     AGG_COUNTER_MAX);
+}
+
+/* fuzz/repro/ingest/empty: rows of an agg that never held any. */
+static void test_rows_of_empty(void **state)
+{
+    struct fixture *f = *state;
+    struct bin_batch b;
+    assert_int_equal(agg_rows(f->agg, &b), 0);
+    assert_int_equal(b.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +271,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_prorate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_absurd_and_saturation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rows_of_empty, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

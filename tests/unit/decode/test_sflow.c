@@ -493,23 +493,25 @@ static void run_case(void **state)
     assert_int_equal(r->end_ms, 0);
 }
 
-/* The rate of each accepted sample is remembered under its source id; a
- * rejected sample's is not. */
+/* The exporter shows the rate of its latest accepted sample; a rejected
+ * sample's is not taken. Counter samples are counted. */
 static void test_rates(void **state)
 {
     (void)state;
     struct harness h;
     harness_init(&h, MAX_RECS);
     assert_int_equal(sflow_decode(&h.ctx, PKT(one_flow)), DEC_OK);
-    assert_int_equal(exporter_rate(&h.exp, 3, EXPORTER_ANY_SAMPLER), 512);
     assert_int_equal(h.exp.rate, 512);
     assert_int_equal(sflow_decode(&h.ctx, PKT(expanded)), DEC_OK);
-    assert_int_equal(exporter_rate(&h.exp, 5, EXPORTER_ANY_SAMPLER), 256);
-    assert_int_equal(exporter_rate(&h.exp, 3, EXPORTER_ANY_SAMPLER), 512);
+    assert_int_equal(h.exp.rate, 256);
+    assert_int_equal(h.exp.st.sflow_counter_samples, 0);
+    assert_int_equal(sflow_decode(&h.ctx, PKT(counter_then_flow)), DEC_OK);
+    assert_int_equal(h.exp.st.sflow_counter_samples, 1);
+    assert_int_equal(h.exp.rate, 1);
 
     harness_init(&h, MAX_RECS);
     assert_int_equal(sflow_decode(&h.ctx, PKT(arp_sample)), DEC_OK);
-    assert_int_equal(h.exp.nsamplers, 0);
+    assert_int_equal(h.exp.rate, 0);
 }
 
 /* A full batch rejects the datagram and keeps what was there before it. */

@@ -23,7 +23,7 @@
 /* No counter goes past AGG_COUNTER_MAX (it saturates). A record that
  * claims more than AGG_RECORD_MAX bytes or packets after sampling (a week
  * of 10 Tbit/s) is not believed: it is counted as absurd and dropped. */
-#define AGG_COUNTER_MAX ((uint64_t)1 << 62)
+#define AGG_COUNTER_MAX STORE_COUNTER_MAX
 #define AGG_RECORD_MAX  ((uint64_t)1 << 60)
 
 struct agg_cfg {

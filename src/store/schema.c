@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <sqlite3.h>
-#include <stdbool.h>
 #include <stdio.h>
 
 #include "util/log.h"

@@ -22,6 +22,10 @@
 #include "util/addr.h"
 #include "util/compiler.h"
 
+/* Counters saturate here (in memory and in the store) rather than wrap or
+ * leave the signed 64-bit range SQL databases use. */
+#define STORE_COUNTER_MAX ((uint64_t)1 << 62)
+
 struct bin_row {
     struct of_addr host; /* 0.0.0.0 (ADDR_V4, all zero) = all hosts */
     uint8_t dir;         /* enum traffic_dir */

@@ -23,6 +23,7 @@
 #include "store/store_sqlite.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -128,7 +129,7 @@ static int host_from_key(const void *blob, int len, struct of_addr *out)
 
 static bool host_is_all(const struct of_addr *a)
 {
-    static const uint8_t zero[16];
+    static const uint8_t zero[4];
     return a->af == ADDR_V4 && memcmp(a->b, zero, sizeof(zero)) == 0;
 }
 
@@ -240,10 +241,13 @@ static void sql_bin_put(struct sql *q)
     for (size_t i = 0; i < NCOUNTERS; i++)
         sql_add(q, ", ?%zu", BIN_KEY_PARAMS + 1 + i);
     sql_add(q, ") ON CONFLICT (host, dir, ts) DO UPDATE SET ");
+    /* Sums saturate at STORE_COUNTER_MAX like the in-memory ones: SQLite
+     * would turn an overflowing integer sum into a float. */
     for (size_t i = 0; i < NCOUNTERS; i++) {
         sql_col(q, i ? ", " : "", i);
-        sql_col(q, " = ", i);
+        sql_col(q, " = min(", i);
         sql_col(q, " + excluded.", i);
+        sql_add(q, ", %" PRIu64 ")", STORE_COUNTER_MAX);
     }
 }
 
@@ -290,15 +294,19 @@ static int prepare(struct sqlite_store *s, enum stmt_id id)
         sql_bin_put(&q);
         break;
     case ST_MONTH_PUT:
-        sql_text(&q, "INSERT INTO monthly (ym, host, dl, ul) VALUES (?1, ?2, ?3, ?4)"
-                     " ON CONFLICT (ym, host) DO UPDATE SET"
-                     " dl = dl + excluded.dl, ul = ul + excluded.ul");
+        sql_add(&q,
+                "INSERT INTO monthly (ym, host, dl, ul) VALUES (?1, ?2, ?3, ?4)"
+                " ON CONFLICT (ym, host) DO UPDATE SET dl = min(dl + excluded.dl, %" PRIu64 "),"
+                " ul = min(ul + excluded.ul, %" PRIu64 ")",
+                STORE_COUNTER_MAX, STORE_COUNTER_MAX);
         break;
     case ST_SERIES:
         sql_series(&q);
         break;
     case ST_SPAN:
-        sql_text(&q, "SELECT min(ts), max(ts) FROM bins");
+        /* SQLite reads a lone min() or max() off the key's ends, but both in
+         * one SELECT with a scan of the whole table. */
+        sql_text(&q, "SELECT (SELECT min(ts) FROM bins), (SELECT max(ts) FROM bins)");
         break;
     case ST_TRAFF_ALL:
         sql_text(&q, "SELECT h.key, m.dl, m.ul FROM monthly AS m JOIN hosts AS h ON h.id = m.host"
@@ -423,7 +431,7 @@ static int sqlite_close(struct store *base)
         sqlite3_finalize(s->st[id]);
     /* Closing the last connection checkpoints the WAL into the file. */
     int rc = sqlite3_close_v2(s->db);
-    rc = rc == SQLITE_OK ? 0 : schema_errno(s->db, rc);
+    rc = rc == SQLITE_OK ? 0 : schema_errno(NULL, rc);
     free(s->hosts.slots);
     free(s->path);
     free(s);

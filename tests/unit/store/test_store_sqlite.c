@@ -236,7 +236,7 @@ static void test_put_and_series(void **state)
     const struct bin_row rows[] = {
         mkrow("10.0.0.1", DIR_R, T_JAN15 + 600, 3), mkrow("10.0.0.1", DIR_R, T_JAN15, 1),
         mkrow("10.0.0.1", DIR_S, T_JAN15, 2),       mkrow("10.0.0.1", DIR_R, T_JAN15 + 300, 4),
-        mkrow("2001:db8::1", DIR_R, T_JAN15, 5),
+        mkrow("2001:db8::1", DIR_R, T_JAN15, 5),    mkrow("10.0.0.1", DIR_S, T_JAN15 + 1500, 6),
     };
     put(s, rows, OF_ARRAY_LEN(rows));
     struct series_got g;
@@ -252,9 +252,20 @@ static void test_put_and_series(void **state)
     assert_int_equal(series(s, "10.0.0.1", DIR_R, T_JAN15 + 300, T_JAN15 + 600, &g), 1);
     assert_row_seed(&g.rows[0], T_JAN15 + 300, 4, 1);
 
-    assert_int_equal(series(s, "10.0.0.1", DIR_S, 0, T_FEB01, &g), 1);
+    /* bins missing in between are left out, not reported as zeros */
+    assert_int_equal(series(s, "10.0.0.1", DIR_S, 0, T_FEB01, &g), 2);
     assert_row_seed(&g.rows[0], T_JAN15, 2, 1);
+    assert_row_seed(&g.rows[1], T_JAN15 + 1500, 6, 1);
     assert_int_equal(g.rows[0].dir, DIR_S);
+
+    /* ranges need not be aligned to bins nor end near the stored ones */
+    assert_int_equal(series(s, "10.0.0.1", DIR_R, INT64_MIN, INT64_MAX, &g), 3);
+    assert_int_equal(series(s, "10.0.0.1", DIR_R, T_JAN15 + 1, T_JAN15 + 601, &g), 2);
+    assert_row_seed(&g.rows[0], T_JAN15 + 300, 4, 1);
+    assert_row_seed(&g.rows[1], T_JAN15 + 600, 3, 1);
+    assert_int_equal(series(s, "10.0.0.1", DIR_R, T_JAN15 + 601, INT64_MAX, &g), 0);
+    assert_int_equal(series(s, "10.0.0.1", DIR_R, T_JAN15, T_JAN15, &g), 0);
+    assert_int_equal(series(s, "10.0.0.1", DIR_R, T_FEB01, T_JAN15, &g), 0);
 
     assert_int_equal(series(s, "2001:db8::1", DIR_R, 0, T_FEB01, &g), 1);
     assert_row_seed(&g.rows[0], T_JAN15, 5, 1);
@@ -295,6 +306,27 @@ static void test_additive_upsert(void **state)
     assert_int_equal(traff(s, 2024, 1, NULL, &t), 1);
     assert_int_equal(t.rows[0].dl, 4 * 2000);
     assert_int_equal(t.rows[0].ul, 0);
+    assert_int_equal(store_close(s), 0);
+}
+
+/* Sums stop at STORE_COUNTER_MAX instead of overflowing into floats. */
+static void test_sums_saturate(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->path, 0);
+    struct bin_row row = mkrow("10.0.0.1", DIR_R, T_JAN15, 0);
+    for (int c = 0; c < CLASS__COUNT; c++)
+        row.bytes[c] = STORE_COUNTER_MAX;
+    put(s, &row, 1);
+    put(s, &row, 1);
+    struct series_got g;
+    assert_int_equal(series(s, "10.0.0.1", DIR_R, 0, T_FEB01, &g), 1);
+    assert_int_equal(g.rows[0].bytes[CLASS_TOTAL], STORE_COUNTER_MAX);
+    assert_int_equal(g.rows[0].bytes[CLASS_SIP], STORE_COUNTER_MAX);
+    assert_int_equal(g.rows[0].packets[CLASS_SIP], 2 * CLASS_SIP);
+    struct traff_got t;
+    assert_int_equal(traff(s, 2024, 1, NULL, &t), 1);
+    assert_int_equal(t.rows[0].dl, STORE_COUNTER_MAX);
     assert_int_equal(store_close(s), 0);
 }
 
@@ -419,11 +451,17 @@ static void test_ipv4_tail_bytes_ignored(void **state)
     put(s, &r, 1);
     r.host.b[10] = 0xff; /* garbage behind an IPv4 address is not part of it */
     put(s, &r, 1);
+    struct bin_row all = mkrow("0.0.0.0", DIR_R, T_JAN15, 2);
+    all.host.b[15] = 1; /* still the pseudo host: no monthly row */
+    put(s, &all, 1);
+    struct traff_got t;
+    assert_int_equal(traff(s, 2024, 1, NULL, &t), 1);
+    assert_host(&t.rows[0].host, "10.0.0.1");
     struct series_got g;
     assert_int_equal(series(s, "10.0.0.1", DIR_R, 0, T_FEB01, &g), 1);
     assert_row_seed(&g.rows[0], T_JAN15, 1, 2);
     assert_int_equal(store_close(s), 0);
-    assert_int_equal(count_rows(f->path, "hosts"), 1);
+    assert_int_equal(count_rows(f->path, "hosts"), 2);
 }
 
 static void test_reopen_keeps_data(void **state)
@@ -578,7 +616,7 @@ static void test_invalid_rows_write_nothing(void **state)
     assert_put_fails(s, rows, 3, -ERANGE);
 
     struct series_got g;
-    assert_int_equal(series(s, "10.0.0.1", DIR_R, 0, T_FEB01, &g), 0);
+    assert_int_equal(series(s, "10.0.0.1", DIR_R, INT64_MIN, INT64_MAX, &g), 0);
     struct traff_got t;
     assert_int_equal(traff(s, 2024, 1, NULL, &t), 0);
     assert_int_equal(store_close(s), 0);
@@ -701,6 +739,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backend_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_put_and_series, setup, teardown),
         cmocka_unit_test_setup_teardown(test_additive_upsert, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sums_saturate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monthly_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_month_in_local_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_address_order, setup, teardown),

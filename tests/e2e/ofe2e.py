@@ -185,3 +185,25 @@ class Daemon:
         if rc != 0:
             raise AssertionError("daemon exited %d:\n%s" % (rc, self.output()))
         return self.output()
+
+
+def write_udp_pcap(path, datagrams):
+    """Writes (seconds, source port, destination port, UDP payload) tuples as
+    a classic pcap of Ethernet/IPv4/UDP frames from 127.0.0.1 to 127.0.0.1,
+    the form of the corpus captures (pcap_datagrams reads it back)."""
+    import struct
+    lo = bytes([127, 0, 0, 1])
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for ident, (ts, sport, dport, payload) in enumerate(datagrams):
+            udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload
+            ip = bytearray(struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), ident & 0xffff,
+                                       0x4000, 64, 17, 0, lo, lo))
+            words = sum(struct.unpack(">10H", ip))
+            while words > 0xffff:
+                words = (words & 0xffff) + (words >> 16)
+            struct.pack_into(">H", ip, 10, ~words & 0xffff)
+            frame = bytes(12) + b"\x08\x00" + bytes(ip) + udp
+            usec = int(round(ts * 1e6))
+            f.write(struct.pack("<IIII", usec // 1000000, usec % 1000000, len(frame), len(frame)))
+            f.write(frame)

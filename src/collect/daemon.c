@@ -296,6 +296,10 @@ int daemon_run(const struct of_config *cfg, struct store *st)
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* workers inherit the mask */
     hash_key_random(&key);
     d.nworkers = cfg->workers ? cfg->workers : default_workers();
+    if (d.nworkers > 1 && !udp_can_share_port()) {
+        log_msg(LOG_INFO, "this system cannot spread one port over several sockets: 1 worker");
+        d.nworkers = 1;
+    }
     d.workers = calloc(d.nworkers, sizeof(*d.workers));
     if (!d.workers)
         return -ENOMEM;

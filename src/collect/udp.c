@@ -37,7 +37,10 @@ static void sock_options(int fd, const struct of_addr *a, int rcvbuf, bool reuse
     int one = 1;
     if (a->af == ADDR_V6)
         (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-#ifdef HAVE_SO_REUSEPORT
+#if defined(HAVE_SO_REUSEPORT_LB)
+    if (reuseport)
+        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEPORT_LB, &one, sizeof(one));
+#elif defined(HAVE_SO_REUSEPORT)
     if (reuseport)
         (void)setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 #else
@@ -84,6 +87,15 @@ void udp_close(struct udp_sock *s)
     if (s->fd >= 0)
         close(s->fd);
     s->fd = -1;
+}
+
+bool udp_can_share_port(void)
+{
+#if defined(HAVE_SO_REUSEPORT_LB) || defined(HAVE_SO_REUSEPORT)
+    return true;
+#else
+    return false;
+#endif
 }
 
 uint16_t udp_local_port(const struct udp_sock *s)

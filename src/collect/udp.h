@@ -42,6 +42,10 @@ OF_MUST_CHECK int udp_open(struct udp_sock *s, const char *addr, uint16_t port, 
                            bool reuseport);
 void udp_close(struct udp_sock *s);
 
+/* True when several sockets can share one port with the kernel spreading
+ * datagrams over them (so several workers can receive). */
+bool udp_can_share_port(void);
+
 /* The port actually bound (useful when port 0 was asked for). */
 uint16_t udp_local_port(const struct udp_sock *s);
 

@@ -42,7 +42,7 @@ enum ff_kind {
     FF_REV_PKTS,
     FF_REV_BYTES_TOTAL,
     FF_REV_PKTS_TOTAL,
-    FF_START_UPTIME, /* ms since the exporter's boot: v9 sysUptime, IPFIX 160 */
+    FF_START_UPTIME, /* ms since the exporter booted (21/22) */
     FF_END_UPTIME,
     FF_START_S,
     FF_END_S,
@@ -476,7 +476,9 @@ static enum dec_status ff_flow_set(struct ff_env *env, const struct ff_prog *p, 
     struct flow_batch *out = env->ctx->out;
     size_t mark = out->n;
     uint32_t domain_rate = exporter_rate(env->ctx->exp, env->domain, EXPORTER_ANY_SAMPLER);
-    struct ff_vals v;
+    /* Zeroed once per set, not per record: the presence bits say what a
+     * record set, and stale values are never read. */
+    struct ff_vals v = {0};
     bool truncated = false;
     while (ff_next(p, set, &v, &truncated)) {
         enum dec_status st = ff_emit(env, &v, domain_rate);
@@ -513,7 +515,7 @@ static void ff_apply_options(struct ff_env *env, const struct ff_vals *v)
  * applied. */
 static enum dec_status ff_options_set(struct ff_env *env, const struct ff_prog *p, struct rd *set)
 {
-    struct ff_vals v;
+    struct ff_vals v = {0};
     bool truncated = false;
     struct rd check = *set;
     while (ff_next(p, &check, &v, &truncated))

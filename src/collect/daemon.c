@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -221,6 +222,32 @@ static void log_totals(struct daemon *d)
             (unsigned long long)t.acct.absurd, (unsigned long long)d->rows_written);
 }
 
+/* One line per exporter: what it sent, at what rate, and what was refused
+ * and why, so that a misconfigured exporter can be found in the log. */
+static void log_exporters(struct daemon *d)
+{
+    for (size_t i = 0; i < d->nworkers; i++) {
+        struct exporter_tab *t = ingest_exporters(d->workers[i].in);
+        for (size_t k = 0; k < exporter_tab_count(t); k++) {
+            const struct exporter *e = exporter_tab_at(t, k);
+            char a[ADDR_STRLEN], line[768];
+            int n = snprintf(line, sizeof(line), "exporter %s: sampling 1:%u",
+                             addr_format(&e->addr, a, sizeof(a)), e->rate);
+            for (size_t p = 0; p < FLOW_PROTO__COUNT; p++)
+                if (e->st.packets[p] && n > 0 && (size_t)n < sizeof(line))
+                    n += snprintf(line + n, sizeof(line) - (size_t)n,
+                                  ", %s %llu datagrams %llu records", flow_proto_name(p),
+                                  (unsigned long long)e->st.packets[p],
+                                  (unsigned long long)e->st.records[p]);
+            for (size_t s = 1; s < DEC__COUNT; s++)
+                if (e->st.dec_err[s] && n > 0 && (size_t)n < sizeof(line))
+                    n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s %llu",
+                                  dec_status_name(s), (unsigned long long)e->st.dec_err[s]);
+            log_msg(LOG_INFO, "%s", line);
+        }
+    }
+}
+
 /* Waits for a signal or the next tick; returns the signal or 0. */
 static int wait_signal(const sigset_t *set)
 {
@@ -233,6 +260,7 @@ static void writer_loop(struct daemon *d, const sigset_t *set)
 {
     uint64_t next_flush = clock_now_ms() + d->cfg->flush_interval * 1000u;
     uint64_t next_log = clock_now_ms() + 60000u;
+    unsigned logs = 0;
     for (;;) {
         int sig = wait_signal(set);
         if (sig == SIGTERM || sig == SIGINT) {
@@ -248,6 +276,8 @@ static void writer_loop(struct daemon *d, const sigset_t *set)
         }
         if (now >= next_log) {
             log_totals(d);
+            if (++logs % 5 == 0)
+                log_exporters(d);
             next_log = now + 60000u;
         }
     }
@@ -322,6 +352,7 @@ int daemon_run(const struct of_config *cfg, struct store *st)
         if (d.flush_errors)
             flush_all(&d); /* one more try for a write that failed */
         log_totals(&d);
+        log_exporters(&d);
     }
     for (size_t i = 0; i < asked; i++) {
         struct worker *w = &d.workers[i];

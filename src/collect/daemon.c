@@ -25,7 +25,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#define DAEMON_MAX_SOCKS (CONFIG_MAX_LISTEN * 2)
+#define DAEMON_MAX_SOCKS (CONFIG_MAX_ADDRS * 2)
 #define DAEMON_TICK_MS   200
 
 struct worker {
@@ -59,17 +59,17 @@ static unsigned default_workers(void)
 static int worker_open(struct worker *w, const struct of_config *cfg, bool reuseport)
 {
     static const char *const any[] = {"0.0.0.0", "::"};
-    size_t naddr = cfg->nlisten ? cfg->nlisten : 2;
+    size_t naddr = cfg->listen.n ? cfg->listen.n : 2;
     uint16_t ports[2] = {cfg->collector_port, cfg->sflow_port};
     for (size_t i = 0; i < naddr; i++) {
-        const char *addr = cfg->nlisten ? cfg->listen[i] : any[i];
+        const char *addr = cfg->listen.n ? cfg->listen.a[i] : any[i];
         for (size_t p = 0; p < 2; p++) {
             struct udp_sock *s = &w->socks[w->nsocks];
             int rc = udp_open(s, addr, ports[p], cfg->rcvbuf, reuseport);
             if (rc < 0) {
-                log_msg(cfg->nlisten ? LOG_ERR : LOG_WARN, "cannot listen on UDP %s port %u: %s",
+                log_msg(cfg->listen.n ? LOG_ERR : LOG_WARN, "cannot listen on UDP %s port %u: %s",
                         addr, ports[p], strerror(-rc));
-                if (cfg->nlisten)
+                if (cfg->listen.n)
                     return rc;
                 continue;
             }

@@ -18,7 +18,7 @@
 #include "util/parse.h"
 #include "util/paths.h"
 
-enum opt_kind { OPT_U16, OPT_U32, OPT_SIZE, OPT_INT, OPT_BOOL, OPT_PATH, OPT_LISTEN };
+enum opt_kind { OPT_U16, OPT_U32, OPT_SIZE, OPT_INT, OPT_BOOL, OPT_PATH, OPT_FONT, OPT_LISTEN };
 
 struct opt {
     const char *name;
@@ -49,6 +49,15 @@ static const struct opt options[] = {
     OPT("FLOW_MAX_AGE", OPT_U32, agg.max_age_s, 60, 604800),
     OPT("FLOW_MAX_FUTURE", OPT_U32, agg.max_future_s, 0, 86400),
     OPT("FLOW_MAX_SPAN", OPT_U32, agg.max_span_s, 300, 604800),
+    OPT("HTTP_PORT", OPT_U16, http_port, 0, 65535),
+    OPT("HTTP_LISTEN_ADDRESS", OPT_LISTEN, http_listen, 0, 0),
+    OPT("HTTP_THREADS", OPT_U32, http_threads, 0, 64),
+    OPT("HTTP_MAX_CONNECTIONS", OPT_U32, http_max_conn, 1, 100000),
+    OPT("HTTP_TIMEOUT", OPT_U32, http_timeout, 1, 3600),
+    OPT("ENDPOINTS_HOSTS", OPT_LISTEN, endpoints_hosts, 0, 0),
+    OPT("CHARTS_NETDESC", OPT_BOOL, charts_netdesc, 0, 1),
+    OPT("CHARTS_PREALLOC_TIMELINE", OPT_BOOL, charts_prealloc, 0, 1),
+    OPT("CHARTS_FONT", OPT_FONT, charts_font, 0, 0),
 };
 
 struct load_state {
@@ -69,6 +78,9 @@ int config_init(struct of_config *cfg)
     cfg->max_exporters = 1024;
     cfg->max_templates = 256;
     cfg->rcvbuf = 32 << 20;
+    cfg->http_port = 42180;
+    cfg->http_max_conn = 256;
+    cfg->http_timeout = 30;
     agg_cfg_default(&cfg->agg);
     cfg->nets = nets_new();
     cfg->cls = malloc(sizeof(*cfg->cls));
@@ -112,23 +124,24 @@ static void unquote(const char *value, char *buf, size_t len)
     buf[n] = '\0';
 }
 
-static int set_listen(struct load_state *ls, const char *v)
+/* A comma- or space-separated list of IP addresses; empty is allowed. */
+static int set_addr_list(struct load_state *ls, const char *name, struct addr_list *l,
+                         const char *v)
 {
-    struct of_config *cfg = ls->cfg;
-    cfg->nlisten = 0;
+    l->n = 0;
     const char *p = v;
     while (*p) {
         size_t len = strcspn(p, ", ");
         if (len > 0) {
             char buf[64];
             struct of_addr a;
-            if (len >= sizeof(buf) || cfg->nlisten == CONFIG_MAX_LISTEN)
-                return fail(ls, "LISTEN_ADDRESS takes up to %d addresses", CONFIG_MAX_LISTEN);
+            if (len >= sizeof(buf) || l->n == CONFIG_MAX_ADDRS)
+                return fail(ls, "%s takes up to %d addresses", name, CONFIG_MAX_ADDRS);
             memcpy(buf, p, len);
             buf[len] = '\0';
             if (addr_parse(buf, &a) < 0)
-                return fail(ls, "LISTEN_ADDRESS: \"%s\" is not an IP address", buf);
-            memcpy(cfg->listen[cfg->nlisten++], buf, len + 1);
+                return fail(ls, "%s: \"%s\" is not an IP address", name, buf);
+            memcpy(l->a[l->n++], buf, len + 1);
         }
         p += len;
         p += strspn(p, ", ");
@@ -147,8 +160,13 @@ static int set_option(struct load_state *ls, const struct opt *o, const char *v)
             return fail(ls, "%s must be a path of 1..%d bytes", o->name, CONFIG_MAX_PATH - 1);
         memcpy(field, v, strlen(v) + 1);
         return 1;
+    case OPT_FONT: /* may be empty: the default font */
+        if (strlen(v) >= CONFIG_MAX_PATH)
+            return fail(ls, "%s is longer than %d bytes", o->name, CONFIG_MAX_PATH - 1);
+        memcpy(field, v, strlen(v) + 1);
+        return 1;
     case OPT_LISTEN:
-        return set_listen(ls, v);
+        return set_addr_list(ls, o->name, (struct addr_list *)field, v);
     case OPT_BOOL:
         if (parse_bool(v, &b) < 0)
             return fail(ls, "%s must be yes or no, got \"%s\"", o->name, v);

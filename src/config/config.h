@@ -17,24 +17,38 @@
 #include "account/nets.h"
 #include "util/compiler.h"
 
-#define CONFIG_MAX_PATH   1024
-#define CONFIG_MAX_LISTEN 4
-#define CONFIG_MAX_ERROR  512
+#define CONFIG_MAX_PATH  1024
+#define CONFIG_MAX_ADDRS 64
+#define CONFIG_MAX_ERROR 512
+
+/* A comma-separated list of IP addresses from the file. */
+struct addr_list {
+    char a[CONFIG_MAX_ADDRS][64];
+    size_t n;
+};
 
 struct of_config {
-    uint16_t collector_port;            /* COLLECTOR_PORT: NetFlow v5/v9, IPFIX (42112) */
-    uint16_t sflow_port;                /* SFLOW_PORT: sFlow v5 (6343) */
-    char listen[CONFIG_MAX_LISTEN][64]; /* LISTEN_ADDRESS: addresses to bind */
-    size_t nlisten;                     /* 0 = both 0.0.0.0 and :: */
-    char db_path[CONFIG_MAX_PATH];      /* DB_PATH */
-    unsigned flush_interval;            /* FLUSH_INTERVAL: seconds between writes, 1..60 (10) */
-    unsigned workers;                   /* WORKERS: receive threads; 0 = one per core */
-    size_t max_exporters;               /* MAX_EXPORTERS (1024) */
-    size_t max_templates;               /* MAX_TEMPLATES: per exporter (256) */
-    int rcvbuf;                         /* SOCKET_RCVBUF: bytes (33554432) */
-    struct agg_cfg agg;                 /* SAMPLING_RATE, SAMPLING_FORCE, FLOW_MAX_AGE, ... */
-    struct nets *nets;                  /* [networks]; never NULL after config_load */
-    struct classifier *cls;             /* [classes]; never NULL after config_load */
+    uint16_t collector_port;           /* COLLECTOR_PORT: NetFlow v5/v9, IPFIX (42112) */
+    uint16_t sflow_port;               /* SFLOW_PORT: sFlow v5 (6343) */
+    struct addr_list listen;           /* LISTEN_ADDRESS; empty = 0.0.0.0 and :: */
+    char db_path[CONFIG_MAX_PATH];     /* DB_PATH */
+    unsigned flush_interval;           /* FLUSH_INTERVAL: seconds between writes, 1..60 (10) */
+    unsigned workers;                  /* WORKERS: receive threads; 0 = one per core */
+    size_t max_exporters;              /* MAX_EXPORTERS (1024) */
+    size_t max_templates;              /* MAX_TEMPLATES: per exporter (256) */
+    int rcvbuf;                        /* SOCKET_RCVBUF: bytes (33554432) */
+    struct agg_cfg agg;                /* SAMPLING_RATE, SAMPLING_FORCE, FLOW_MAX_AGE, ... */
+    uint16_t http_port;                /* HTTP_PORT: API and dashboard (42180); 0 = off */
+    struct addr_list http_listen;      /* HTTP_LISTEN_ADDRESS; empty = 0.0.0.0 and :: */
+    unsigned http_threads;             /* HTTP_THREADS; 0 = one per core */
+    unsigned http_max_conn;            /* HTTP_MAX_CONNECTIONS (256) */
+    unsigned http_timeout;             /* HTTP_TIMEOUT: idle seconds before a close (30) */
+    struct addr_list endpoints_hosts;  /* ENDPOINTS_HOSTS: clients of graph/gettraff; empty = all */
+    bool charts_netdesc;               /* CHARTS_NETDESC: network description in chart titles */
+    bool charts_prealloc;              /* CHARTS_PREALLOC_TIMELINE: the whole period's axis */
+    char charts_font[CONFIG_MAX_PATH]; /* CHARTS_FONT: TrueType file; empty = DejaVu Sans */
+    struct nets *nets;                 /* [networks]; never NULL after config_load */
+    struct classifier *cls;            /* [classes]; never NULL after config_load */
 };
 
 /* Fills cfg with the defaults and an empty network list. 0 or -ENOMEM. */

@@ -53,6 +53,45 @@ typedef int (*traff_cb)(const struct traff_row *row, void *arg);
 /* Called once per stored bin in time order; the same stop rule. */
 typedef int (*series_cb)(const struct bin_row *row, void *arg);
 
+/* Steps a series can be read in: the 5-minute bins themselves, and the
+ * hourly and daily rollups the store keeps as bins are written (UTC-aligned:
+ * ts is a multiple of the step). */
+enum store_step {
+    STORE_STEP_BIN = BIN_SECONDS,
+    STORE_STEP_HOUR = 3600,
+    STORE_STEP_DAY = 86400,
+};
+
+/* One step of a series. A coarse step keeps, besides the sum, the bytes of
+ * the fullest 5-minute bin inside it, per class, so that a chart of a year
+ * still shows the peaks the 5-minute data had. For STORE_STEP_BIN, peak
+ * equals bytes. */
+struct step_row {
+    int64_t ts;                     /* step start, UNIX seconds */
+    uint64_t bytes[CLASS__COUNT];   /* sum over the step */
+    uint64_t peak[CLASS__COUNT];    /* largest 5-minute bin within the step */
+    uint64_t packets[CLASS__COUNT]; /* sum over the step */
+};
+
+typedef int (*step_cb)(const struct step_row *row, void *arg);
+
+/* One host of a ranking. */
+struct top_row {
+    struct of_addr host;
+    uint64_t bytes;
+};
+
+typedef int (*top_cb)(const struct top_row *row, void *arg);
+
+/* What the status page shows about a store. */
+struct store_info {
+    uint64_t size_bytes; /* on disk (database file and its journal) */
+    uint64_t hosts;      /* hosts ever seen */
+    int64_t first_bin;   /* oldest 5-minute bin kept; 0 when empty */
+    int64_t last_bin;    /* newest 5-minute bin; 0 when empty */
+    int schema_version;
+};
+
 struct store_cfg {
     const char *backend; /* "sqlite" (default when NULL) */
     const char *path;    /* database file for sqlite */
@@ -69,6 +108,11 @@ struct store_ops {
                       int64_t to, series_cb cb, void *arg);
     int (*get_traff)(struct store *s, int year, int month, const struct of_addr *host, traff_cb cb,
                      void *arg);
+    int (*get_steps)(struct store *s, const struct of_addr *host, int dir, int64_t from, int64_t to,
+                     enum store_step step, step_cb cb, void *arg);
+    int (*get_top)(struct store *s, int dir, int cls, int64_t from, int64_t to, size_t limit,
+                   top_cb cb, void *arg);
+    int (*get_info)(struct store *s, struct store_info *out);
     int (*close)(struct store *s); /* flushes; frees the store even when it fails */
 };
 
@@ -98,6 +142,29 @@ static inline OF_MUST_CHECK int store_get_traff(struct store *s, int year, int m
                                                 const struct of_addr *host, traff_cb cb, void *arg)
 {
     return s->ops->get_traff(s, year, month, host, cb, arg);
+}
+
+/* Steps of host and dir with from <= ts < to, in time order; only steps
+ * that hold data are reported. from and to are rounded down to the step. */
+static inline OF_MUST_CHECK int store_get_steps(struct store *s, const struct of_addr *host,
+                                                int dir, int64_t from, int64_t to,
+                                                enum store_step step, step_cb cb, void *arg)
+{
+    return s->ops->get_steps(s, host, dir, from, to, step, cb, arg);
+}
+
+/* Hosts (0.0.0.0 excluded) ranked by their bytes of class cls in direction
+ * dir over from <= ts < to, most first, at most limit of them; hosts with no
+ * bytes of the class are left out. */
+static inline OF_MUST_CHECK int store_get_top(struct store *s, int dir, int cls, int64_t from,
+                                              int64_t to, size_t limit, top_cb cb, void *arg)
+{
+    return s->ops->get_top(s, dir, cls, from, to, limit, cb, arg);
+}
+
+static inline OF_MUST_CHECK int store_get_info(struct store *s, struct store_info *out)
+{
+    return s->ops->get_info(s, out);
 }
 
 /* NULL-safe. */

@@ -45,6 +45,9 @@ static void test_full_file(void **state)
                "LISTEN_ADDRESS=127.0.0.1, ::1\n"
                "DB_PATH=/tmp/x.db\n"
                "FLUSH_INTERVAL=5\n"
+               "HTTP_PORT=8042\n"
+               "ENDPOINTS_HOSTS=\"192.0.2.5,2001:db8::5\"\n"
+               "CHARTS_NETDESC=1\n"
                "[networks]\n"
                "net = 10.20.0.0/24 Office LAN\n"
                "net = 2001:db8:20::/64\n"
@@ -57,8 +60,13 @@ static void test_full_file(void **state)
     assert_int_equal(cfg.sflow_port, 6344);
     assert_int_equal(cfg.agg.default_rate, 1);
     assert_true(cfg.agg.force_rate);
-    assert_int_equal(cfg.nlisten, 2);
-    assert_string_equal(cfg.listen[1], "::1");
+    assert_int_equal(cfg.listen.n, 2);
+    assert_string_equal(cfg.listen.a[1], "::1");
+    assert_int_equal(cfg.http_port, 8042);
+    assert_int_equal(cfg.endpoints_hosts.n, 2);
+    assert_string_equal(cfg.endpoints_hosts.a[0], "192.0.2.5");
+    assert_true(cfg.charts_netdesc);
+    assert_false(cfg.charts_prealloc);
     assert_string_equal(cfg.db_path, "/tmp/x.db");
     assert_int_equal(cfg.flush_interval, 5);
     assert_int_equal(nets_count(cfg.nets), 2);

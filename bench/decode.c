@@ -33,7 +33,7 @@
 #include "store/store.h"
 #include "util/parse.h"
 
-#define BENCH_LOCK_EVERY 64         /* datagrams per lock, as one receive batch */
+#define BENCH_LOCK_EVERY 64        /* datagrams per lock, as one receive batch */
 #define BENCH_TARGET_RPS 5000000.0 /* the target for v5, v9 and IPFIX */
 #define BENCH_SEED       42
 #define BENCH_TPL_EVERY  1000
@@ -230,8 +230,8 @@ static int count_hosts(struct agg *a, uint32_t nhosts, size_t *hosts)
         const struct of_addr *h = &b.rows[i].host;
         if (h->af != ADDR_V4)
             continue;
-        uint32_t v = (uint32_t)h->b[0] << 24 | (uint32_t)h->b[1] << 16 |
-                     (uint32_t)h->b[2] << 8 | h->b[3];
+        uint32_t v =
+            (uint32_t)h->b[0] << 24 | (uint32_t)h->b[1] << 16 | (uint32_t)h->b[2] << 8 | h->b[3];
         uint32_t idx = v - 0x0a000000u;
         if (idx < nhosts && !seen[idx]) {
             seen[idx] = 1;
@@ -342,8 +342,7 @@ static void print_result(const struct dgram_set *d, const struct result *r)
     printf("%-6s %7.1f %12.0f %12.0f %8.1f %9s %7zu %8zu %9.0f %9.0f %10.0f %10.0f\n",
            pktgen_proto_names[d->proto], per_dgram, r->dec_rps, r->acct_rps, 1e9 / r->acct_rps,
            target, r->hosts, r->rows, r->rows ? (double)r->rss_delta / (double)r->rows : 0.0,
-           r->hosts ? (double)r->rss_delta / (double)r->hosts : 0.0, r->insert_rps,
-           r->update_rps);
+           r->hosts ? (double)r->rss_delta / (double)r->hosts : 0.0, r->insert_rps, r->update_rps);
     if (r->records != r->expected || r->errors || r->st.clock_off || r->st.dropped_full)
         printf("  ! %s: decoded %" PRIu64 " of %" PRIu64 " records, %" PRIu64
                " decode errors, %" PRIu64 " clock_off, %" PRIu64 " dropped_full\n",
@@ -427,16 +426,15 @@ static int parse_opt(struct bench_opts *o, int opt, const char *arg)
 
 static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
-    static const struct option longopts[] = {
-        {"seconds", required_argument, NULL, OPT_SECONDS},
-        {"hosts", required_argument, NULL, OPT_HOSTS},
-        {"datagrams", required_argument, NULL, OPT_DGRAMS},
-        {"proto", required_argument, NULL, OPT_PROTO},
-        {"db", required_argument, NULL, OPT_DB},
-        {"no-store", no_argument, NULL, OPT_NO_STORE},
-        {"keep-db", no_argument, NULL, OPT_KEEP_DB},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"seconds", required_argument, NULL, OPT_SECONDS},
+                                             {"hosts", required_argument, NULL, OPT_HOSTS},
+                                             {"datagrams", required_argument, NULL, OPT_DGRAMS},
+                                             {"proto", required_argument, NULL, OPT_PROTO},
+                                             {"db", required_argument, NULL, OPT_DB},
+                                             {"no-store", no_argument, NULL, OPT_NO_STORE},
+                                             {"keep-db", no_argument, NULL, OPT_KEEP_DB},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->seconds = 3;
     o->nhosts = 65536;

@@ -211,23 +211,23 @@ struct pktgen_service {
 };
 
 static const struct pktgen_service pktgen_services[] = {
-    {6, 443, 38, 3000, 1300, 90},   /* HTTPS */
-    {6, 80, 9, 2000, 1200, 120},    /* HTTP */
-    {17, 443, 14, 3000, 1250, 80},  /* QUIC */
-    {17, 53, 10, 2, 180, 70},       /* DNS */
-    {6, 53, 1, 6, 400, 80},         /* DNS over TCP */
-    {6, 25, 1, 60, 600, 900},       /* SMTP */
-    {6, 587, 1, 60, 300, 800},      /* submission */
-    {6, 993, 1, 200, 900, 150},     /* IMAPS (unclassified: not in the mail list) */
-    {17, 123, 2, 2, 76, 76},        /* NTP */
-    {1, 0, 2, 10, 84, 84},          /* ICMP echo */
+    {6, 443, 38, 3000, 1300, 90},    /* HTTPS */
+    {6, 80, 9, 2000, 1200, 120},     /* HTTP */
+    {17, 443, 14, 3000, 1250, 80},   /* QUIC */
+    {17, 53, 10, 2, 180, 70},        /* DNS */
+    {6, 53, 1, 6, 400, 80},          /* DNS over TCP */
+    {6, 25, 1, 60, 600, 900},        /* SMTP */
+    {6, 587, 1, 60, 300, 800},       /* submission */
+    {6, 993, 1, 200, 900, 150},      /* IMAPS (unclassified: not in the mail list) */
+    {17, 123, 2, 2, 76, 76},         /* NTP */
+    {1, 0, 2, 10, 84, 84},           /* ICMP echo */
     {17, 51820, 2, 5000, 1100, 300}, /* WireGuard */
-    {47, 0, 1, 2000, 900, 200},     /* GRE */
-    {6, 8080, 1, 500, 1100, 150},   /* proxy */
-    {17, 5060, 1, 20, 600, 600},    /* SIP */
-    {6, 22, 2, 1000, 200, 150},     /* SSH */
-    {6, 0, 8, 1500, 1000, 200},     /* other TCP: a random high port */
-    {17, 0, 6, 800, 700, 300},      /* other UDP: a random high port */
+    {47, 0, 1, 2000, 900, 200},      /* GRE */
+    {6, 8080, 1, 500, 1100, 150},    /* proxy */
+    {17, 5060, 1, 20, 600, 600},     /* SIP */
+    {6, 22, 2, 1000, 200, 150},      /* SSH */
+    {6, 0, 8, 1500, 1000, 200},      /* other TCP: a random high port */
+    {17, 0, 6, 800, 700, 300},       /* other UDP: a random high port */
 };
 
 static inline const struct pktgen_service *pktgen_pick_service(struct pktgen *g)
@@ -294,8 +294,8 @@ static inline void pktgen_flow(struct pktgen *g, struct pktgen_flow *f)
     f->start_ms = f->end_ms - dur;
 }
 
-static inline void pktgen_count(const struct pktgen *g, const struct pktgen_flow *f,
-                                uint64_t bytes, uint64_t packets, struct pktgen_sums *s)
+static inline void pktgen_count(const struct pktgen *g, const struct pktgen_flow *f, uint64_t bytes,
+                                uint64_t packets, struct pktgen_sums *s)
 {
     s->records++;
     s->packets += packets;
@@ -342,7 +342,7 @@ static inline size_t pktgen_v5(struct pktgen *g, uint8_t *buf, size_t cap, struc
         pktgen_flow(g, &f);
         pktgen_u32(&w, f.src);
         pktgen_u32(&w, f.dst);
-        pktgen_u32(&w, 0); /* next hop */
+        pktgen_u32(&w, 0);                                 /* next hop */
         pktgen_u16(&w, pktgen_is_local(g, f.dst) ? 1 : 2); /* input */
         pktgen_u16(&w, pktgen_is_local(g, f.dst) ? 2 : 1); /* output */
         pktgen_u32(&w, f.packets);
@@ -364,22 +364,22 @@ static inline size_t pktgen_v5(struct pktgen *g, uint8_t *buf, size_t cap, struc
 
 /* softflowd's IPv4 template: (element, length). */
 static const uint16_t pktgen_v9_fields[][2] = {
-    {8, 4},  /* IPV4_SRC_ADDR */
-    {12, 4}, /* IPV4_DST_ADDR */
-    {22, 4}, /* FIRST_SWITCHED (sysUptime ms) */
-    {21, 4}, /* LAST_SWITCHED */
-    {1, 4},  /* IN_BYTES */
-    {2, 4},  /* IN_PKTS */
-    {10, 4}, /* INPUT_SNMP */
-    {14, 4}, /* OUTPUT_SNMP */
-    {61, 1}, /* DIRECTION */
+    {8, 4},   /* IPV4_SRC_ADDR */
+    {12, 4},  /* IPV4_DST_ADDR */
+    {22, 4},  /* FIRST_SWITCHED (sysUptime ms) */
+    {21, 4},  /* LAST_SWITCHED */
+    {1, 4},   /* IN_BYTES */
+    {2, 4},   /* IN_PKTS */
+    {10, 4},  /* INPUT_SNMP */
+    {14, 4},  /* OUTPUT_SNMP */
+    {61, 1},  /* DIRECTION */
     {136, 1}, /* flowEndReason */
-    {7, 2},  /* L4_SRC_PORT */
-    {11, 2}, /* L4_DST_PORT */
-    {4, 1},  /* PROTOCOL */
-    {6, 1},  /* TCP_FLAGS */
-    {60, 1}, /* IP_PROTOCOL_VERSION */
-    {5, 1},  /* SRC_TOS */
+    {7, 2},   /* L4_SRC_PORT */
+    {11, 2},  /* L4_DST_PORT */
+    {4, 1},   /* PROTOCOL */
+    {6, 1},   /* TCP_FLAGS */
+    {60, 1},  /* IP_PROTOCOL_VERSION */
+    {5, 1},   /* SRC_TOS */
 };
 #define PKTGEN_V9_NFIELDS (sizeof(pktgen_v9_fields) / sizeof(pktgen_v9_fields[0]))
 #define PKTGEN_V9_RECLEN  42
@@ -523,8 +523,7 @@ static inline size_t pktgen_ipfix(struct pktgen *g, uint8_t *buf, size_t cap, bo
     pktgen_u32(&w, 0); /* sequence: stamped when sent */
     pktgen_u32(&w, 0); /* observation domain */
     if (with_template)
-        pktgen_template_set(&w, 2, PKTGEN_IPFIX_TPL_ID, pktgen_ipfix_fields,
-                            PKTGEN_IPFIX_NFIELDS);
+        pktgen_template_set(&w, 2, PKTGEN_IPFIX_TPL_ID, pktgen_ipfix_fields, PKTGEN_IPFIX_NFIELDS);
     pktgen_data_set(g, &w, true, s);
     if (!w.bad)
         pktgen_put16_at(buf, 2, (uint16_t)w.len);
@@ -554,8 +553,8 @@ static inline uint16_t pktgen_ip_checksum(const uint8_t *h, size_t len)
 
 /* The first bytes of the frame: Ethernet, IPv4, TCP/UDP/ICMP, then payload
  * up to hdr_len. */
-static inline void pktgen_frame(struct pktgen_wr *w, const struct pktgen_flow *f,
-                                uint16_t ip_len, size_t hdr_len)
+static inline void pktgen_frame(struct pktgen_wr *w, const struct pktgen_flow *f, uint16_t ip_len,
+                                size_t hdr_len)
 {
     size_t start = w->len;
     static const uint8_t macs[12] = {0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2};
@@ -569,7 +568,7 @@ static inline void pktgen_frame(struct pktgen_wr *w, const struct pktgen_flow *f
     pktgen_u8(w, f->tos);
     pktgen_u16(w, ip_len);
     pktgen_u16(w, (uint16_t)(f->src ^ f->dst)); /* identification */
-    pktgen_u16(w, 0x4000);                       /* don't fragment */
+    pktgen_u16(w, 0x4000);                      /* don't fragment */
     pktgen_u8(w, 64);
     pktgen_u8(w, f->proto);
     pktgen_u16(w, 0); /* checksum: below */
@@ -600,8 +599,7 @@ static inline void pktgen_frame(struct pktgen_wr *w, const struct pktgen_flow *f
 }
 
 /* One flow sample (enterprise 0, format 1) with a raw packet header record. */
-static inline void pktgen_flow_sample(struct pktgen *g, struct pktgen_wr *w,
-                                      struct pktgen_sums *s)
+static inline void pktgen_flow_sample(struct pktgen *g, struct pktgen_wr *w, struct pktgen_sums *s)
 {
     struct pktgen_flow f;
     pktgen_flow(g, &f);
@@ -611,17 +609,17 @@ static inline void pktgen_flow_sample(struct pktgen *g, struct pktgen_wr *w,
     size_t hdr_pad = (4 - hdr_len % 4) % 4;
     uint32_t rec_len = (uint32_t)(16 + hdr_len + hdr_pad);
     bool in = pktgen_is_local(g, f.dst);
-    pktgen_u32(w, 1);                  /* flow_sample */
-    pktgen_u32(w, 32 + 8 + rec_len);   /* sample length */
-    pktgen_u32(w, ++g->sflow_seq);     /* sequence number */
-    pktgen_u32(w, in ? 1 : 2);         /* source id: ifIndex */
-    pktgen_u32(w, g->sflow_rate);      /* sampling rate */
+    pktgen_u32(w, 1);                            /* flow_sample */
+    pktgen_u32(w, 32 + 8 + rec_len);             /* sample length */
+    pktgen_u32(w, ++g->sflow_seq);               /* sequence number */
+    pktgen_u32(w, in ? 1 : 2);                   /* source id: ifIndex */
+    pktgen_u32(w, g->sflow_rate);                /* sampling rate */
     pktgen_u32(w, g->sflow_seq * g->sflow_rate); /* sample pool */
-    pktgen_u32(w, 0);                  /* drops */
-    pktgen_u32(w, in ? 2 : 1);         /* input */
-    pktgen_u32(w, in ? 1 : 2);         /* output */
-    pktgen_u32(w, 1);                  /* flow records */
-    pktgen_u32(w, 1);                  /* raw packet header */
+    pktgen_u32(w, 0);                            /* drops */
+    pktgen_u32(w, in ? 2 : 1);                   /* input */
+    pktgen_u32(w, in ? 1 : 2);                   /* output */
+    pktgen_u32(w, 1);                            /* flow records */
+    pktgen_u32(w, 1);                            /* raw packet header */
     pktgen_u32(w, rec_len);
     pktgen_u32(w, 1); /* header protocol: Ethernet */
     pktgen_u32(w, frame_len);
@@ -633,8 +631,7 @@ static inline void pktgen_flow_sample(struct pktgen *g, struct pktgen_wr *w,
 }
 
 /* sFlow v5 from an IPv4 agent: PKTGEN_SFLOW_SAMPLES flow samples. */
-static inline size_t pktgen_sflow(struct pktgen *g, uint8_t *buf, size_t cap,
-                                  struct pktgen_sums *s)
+static inline size_t pktgen_sflow(struct pktgen *g, uint8_t *buf, size_t cap, struct pktgen_sums *s)
 {
     struct pktgen_wr w = {buf, 0, cap, false};
     memset(s, 0, sizeof(*s));
@@ -654,8 +651,7 @@ static inline size_t pktgen_sflow(struct pktgen *g, uint8_t *buf, size_t cap,
  * exporters resend their templates now and then: every tpl_every datagrams
  * (0: only the first). */
 static inline size_t pktgen_build(struct pktgen *g, enum pktgen_proto proto, size_t n,
-                                  size_t tpl_every, uint8_t *buf, size_t cap,
-                                  struct pktgen_sums *s)
+                                  size_t tpl_every, uint8_t *buf, size_t cap, struct pktgen_sums *s)
 {
     bool tpl = n == 0 || (tpl_every && n % tpl_every == 0);
     switch (proto) {

@@ -31,14 +31,14 @@ struct chart_bar {
 };
 
 struct chart_req {
-    int width;          /* CHART_MIN_W..CHART_MAX_W */
-    int height;         /* CHART_MIN_H..CHART_MAX_H */
-    int64_t from;       /* time axis start, UNIX seconds */
-    int64_t to;         /* time axis end (exclusive) */
-    unsigned step;      /* seconds each bar stands for */
-    const char *title;  /* UTF-8, drawn at the top */
-    const char *font;   /* TrueType file */
-    bool dates;         /* X labels as dates (periods over a day) instead of HH:MM */
+    int width;         /* CHART_MIN_W..CHART_MAX_W */
+    int height;        /* CHART_MIN_H..CHART_MAX_H */
+    int64_t from;      /* time axis start, UNIX seconds */
+    int64_t to;        /* time axis end (exclusive) */
+    unsigned step;     /* seconds each bar stands for */
+    const char *title; /* UTF-8, drawn at the top */
+    const char *font;  /* TrueType file */
+    bool dates;        /* X labels as dates (periods over a day) instead of HH:MM */
 };
 
 /* Draws bars (in time order, inside [from, to)) into a PNG. *png is

@@ -40,9 +40,9 @@ struct graph_req {
     enum graph_period period;
     int64_t from, to; /* GRAPH_EXPLICIT only */
     int width, height;
-    int64_t now;          /* UNIX seconds: "now" for the relative periods */
-    const char *netdesc;  /* network description for the title, or NULL */
-    bool prealloc;        /* CHARTS_PREALLOC_TIMELINE: the whole period's axis */
+    int64_t now;         /* UNIX seconds: "now" for the relative periods */
+    const char *netdesc; /* network description for the title, or NULL */
+    bool prealloc;       /* CHARTS_PREALLOC_TIMELINE: the whole period's axis */
     const char *font;
 };
 

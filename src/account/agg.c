@@ -127,11 +127,13 @@ static int agg_double(struct agg *a)
     return agg_resize(a, cap);
 }
 
-/* The row of (host, dir, ts), created empty on first use; NULL when full. */
-static struct bin_row *agg_row(struct agg *a, const struct of_addr *host, uint8_t dir, int64_t ts)
+/* The row of (host, dir, ts) whose row_hash is h, created empty on first
+ * use; NULL when full. */
+static struct bin_row *agg_row(struct agg *a, const struct of_addr *host, uint8_t dir, int64_t ts,
+                               uint64_t h)
 {
     size_t mask = a->nslots - 1;
-    size_t i = (size_t)row_hash(a, host, dir, ts) & mask;
+    size_t i = (size_t)h & mask;
     for (; a->slots[i] != 0; i = (i + 1) & mask) {
         struct bin_row *r = &a->rows[a->slots[i] - 1];
         if (r->ts == ts && r->dir == dir && addr_equal(&r->host, host))
@@ -140,7 +142,7 @@ static struct bin_row *agg_row(struct agg *a, const struct of_addr *host, uint8_
     if (a->n == a->cap) {
         if (agg_double(a) < 0)
             return NULL;
-        return agg_row(a, host, dir, ts);
+        return agg_row(a, host, dir, ts, h);
     }
     struct bin_row *r = &a->rows[a->n];
     memset(r, 0, sizeof(*r));
@@ -165,18 +167,30 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
     return a > AGG_COUNTER_MAX - b ? AGG_COUNTER_MAX : a + b;
 }
 
-/* What one host side of a record adds: the classes and the counters. */
+/* What one host side of a record adds: where, the classes, the counters,
+ * the time span, and the hash of its first bin's row (computed early so the
+ * row can be prefetched while other records are prepared). */
 struct side {
+    const struct of_addr *host;
+    uint8_t dir;
     uint8_t classes[3];
-    size_t nclasses;
+    uint8_t nclasses;
     uint64_t bytes;
     uint64_t packets;
+    uint64_t start_ms;
+    uint64_t end_ms;
+    uint64_t hash;
 };
 
-static bool add_to_bin(struct agg *a, const struct of_addr *host, uint8_t dir, int64_t ts,
-                       const struct side *s, uint64_t bytes, uint64_t packets)
+static int64_t bin_ts(uint64_t ms)
 {
-    struct bin_row *r = agg_row(a, host, dir, ts);
+    return (int64_t)(ms / BIN_MS * BIN_SECONDS);
+}
+
+static bool add_to_bin(struct agg *a, const struct side *s, int64_t ts, uint64_t h, uint64_t bytes,
+                       uint64_t packets)
+{
+    struct bin_row *r = agg_row(a, s->host, s->dir, ts, h);
     if (!r)
         return false;
     for (size_t i = 0; i < s->nclasses; i++) {
@@ -187,21 +201,21 @@ static bool add_to_bin(struct agg *a, const struct of_addr *host, uint8_t dir, i
 }
 
 /* Spreads a side over the bins of [start_ms, end_ms]. */
-static bool add_side(struct agg *a, const struct of_addr *host, uint8_t dir, const struct side *s,
-                     uint64_t start_ms, uint64_t end_ms)
+static bool add_side(struct agg *a, const struct side *s)
 {
-    uint64_t first = start_ms / BIN_MS, last = end_ms / BIN_MS;
+    uint64_t first = s->start_ms / BIN_MS, last = s->end_ms / BIN_MS;
     if (first == last)
-        return add_to_bin(a, host, dir, (int64_t)(first * BIN_SECONDS), s, s->bytes, s->packets);
-    uint64_t dur = end_ms - start_ms;
+        return add_to_bin(a, s, bin_ts(s->start_ms), s->hash, s->bytes, s->packets);
+    uint64_t dur = s->end_ms - s->start_ms;
     uint64_t done_b = 0, done_p = 0;
     bool ok = true;
     for (uint64_t b = first; b <= last; b++) {
-        uint64_t upto = b == last ? dur : (b + 1) * BIN_MS - start_ms;
+        int64_t ts = (int64_t)(b * BIN_SECONDS);
+        uint64_t upto = b == last ? dur : (b + 1) * BIN_MS - s->start_ms;
         uint64_t cum_b = (uint64_t)((agg_u128)s->bytes * upto / dur);
         uint64_t cum_p = (uint64_t)((agg_u128)s->packets * upto / dur);
-        ok &=
-            add_to_bin(a, host, dir, (int64_t)(b * BIN_SECONDS), s, cum_b - done_b, cum_p - done_p);
+        uint64_t h = b == first ? s->hash : row_hash(a, s->host, s->dir, ts);
+        ok &= add_to_bin(a, s, ts, h, cum_b - done_b, cum_p - done_p);
         done_b = cum_b;
         done_p = cum_p;
     }
@@ -234,27 +248,33 @@ static void record_times(const struct agg *a, const struct flow_rec *r, uint64_t
     *end = e;
 }
 
-static void side_init(struct side *s, enum traffic_class proto_cls, enum traffic_class port_cls,
-                      uint64_t bytes, uint64_t packets)
+static void side_init(struct agg *a, struct side *s, const struct of_addr *host, uint8_t dir,
+                      enum traffic_class proto_cls, enum traffic_class port_cls)
 {
+    s->host = host;
+    s->dir = dir;
     s->nclasses = 0;
     s->classes[s->nclasses++] = CLASS_TOTAL;
     if (proto_cls != CLASS_TOTAL)
         s->classes[s->nclasses++] = (uint8_t)proto_cls;
     if (port_cls != CLASS_TOTAL)
         s->classes[s->nclasses++] = (uint8_t)port_cls;
-    s->bytes = bytes;
-    s->packets = packets;
+    s->hash = row_hash(a, host, dir, bin_ts(s->start_ms));
+    __builtin_prefetch(&a->slots[(size_t)s->hash & (a->nslots - 1)]);
 }
 
-void agg_add(struct agg *a, const struct nets *nets, const struct classifier *cls,
-             const struct flow_rec *r, uint64_t arrival_ms, bool sflow, struct agg_stats *st)
+/* Everything about a record short of touching its rows: which sides are
+ * local, the rate, the times, the classes. Returns how many sides (0-2)
+ * were written to out. */
+static size_t resolve(struct agg *a, const struct nets *nets, const struct classifier *cls,
+                      const struct flow_rec *r, uint64_t arrival_ms, bool sflow,
+                      struct agg_stats *st, struct side out[2])
 {
     bool src_local = nets_lookup(nets, &r->src) >= 0;
     bool dst_local = nets_lookup(nets, &r->dst) >= 0;
     if (!src_local && !dst_local) {
         st->transit++;
-        return;
+        return 0;
     }
     uint32_t rate = a->cfg.default_rate;
     if (r->sampling && (sflow || !a->cfg.force_rate))
@@ -262,23 +282,70 @@ void agg_add(struct agg *a, const struct nets *nets, const struct classifier *cl
     uint64_t bytes = sat_mul(r->bytes, rate), packets = sat_mul(r->packets, rate);
     if (bytes > AGG_RECORD_MAX || packets > AGG_RECORD_MAX) {
         st->absurd++;
-        return;
+        return 0;
     }
     uint64_t start, end;
     record_times(a, r, arrival_ms, &start, &end, st);
     enum traffic_class pc = classify_proto(r->proto);
-    struct side s;
-    if (dst_local) { /* R: the remote side is the source */
-        side_init(&s, pc, classify_port(cls, r->proto, r->sport), bytes, packets);
-        if (!add_side(a, &r->dst, DIR_R, &s, start, end))
-            st->dropped_full++;
+    size_t n = 0;
+    for (size_t k = 0; k < 2; k++) {
+        out[k].bytes = bytes;
+        out[k].packets = packets;
+        out[k].start_ms = start;
+        out[k].end_ms = end;
     }
-    if (src_local) { /* S: the remote side is the destination */
-        side_init(&s, pc, classify_port(cls, r->proto, r->dport), bytes, packets);
-        if (!add_side(a, &r->src, DIR_S, &s, start, end))
-            st->dropped_full++;
-    }
+    if (dst_local) /* R: the remote side is the source */
+        side_init(a, &out[n++], &r->dst, DIR_R, pc, classify_port(cls, r->proto, r->sport));
+    if (src_local) /* S: the remote side is the destination */
+        side_init(a, &out[n++], &r->src, DIR_S, pc, classify_port(cls, r->proto, r->dport));
     st->records++;
+    return n;
+}
+
+static void apply(struct agg *a, const struct side *s, size_t n, struct agg_stats *st)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!add_side(a, &s[k]))
+            st->dropped_full++;
+}
+
+void agg_add(struct agg *a, const struct nets *nets, const struct classifier *cls,
+             const struct flow_rec *r, uint64_t arrival_ms, bool sflow, struct agg_stats *st)
+{
+    struct side s[2];
+    size_t n = resolve(a, nets, cls, r, arrival_ms, sflow, st, s);
+    apply(a, s, n, st);
+}
+
+/* Records land on rows scattered over a table far larger than the caches,
+ * so adding them one by one waits on memory for every row. In groups of
+ * AGG_BATCH: prepare all (their index slots prefetched meanwhile), then
+ * prefetch the rows the slots point at, then add; the waits overlap. */
+#define AGG_BATCH 16
+
+static void prefetch_row(const struct agg *a, const struct side *s)
+{
+    uint32_t idx = a->slots[(size_t)s->hash & (a->nslots - 1)];
+    if (!idx)
+        return;
+    const char *row = (const char *)&a->rows[idx - 1];
+    for (size_t off = 0; off < sizeof(struct bin_row); off += 64)
+        __builtin_prefetch(row + off);
+}
+
+void agg_add_batch(struct agg *a, const struct nets *nets, const struct classifier *cls,
+                   const struct flow_rec *recs, size_t n, uint64_t arrival_ms, bool sflow,
+                   struct agg_stats *st)
+{
+    struct side sides[2 * AGG_BATCH];
+    for (size_t i = 0; i < n; i += AGG_BATCH) {
+        size_t m = n - i < AGG_BATCH ? n - i : AGG_BATCH, ns = 0;
+        for (size_t k = 0; k < m; k++)
+            ns += resolve(a, nets, cls, &recs[i + k], arrival_ms, sflow, st, &sides[ns]);
+        for (size_t k = 0; k < ns; k++)
+            prefetch_row(a, &sides[k]);
+        apply(a, sides, ns, st);
+    }
 }
 
 size_t agg_count(const struct agg *a)

@@ -75,8 +75,8 @@ void ingest_datagram(struct ingest *in, const struct of_addr *from, const uint8_
     struct dec_ctx ctx = {e, in->tpls, &batch, arrival_ms};
     (void)dispatch_datagram(&ctx, p, len);
     bool sflow = dispatch_detect(p, len) == FLOW_PROTO_SFLOW;
-    for (size_t i = 0; i < batch.n; i++)
-        agg_add(in->agg, in->cfg->nets, in->cfg->cls, &batch.recs[i], arrival_ms, sflow, &in->st);
+    agg_add_batch(in->agg, in->cfg->nets, in->cfg->cls, batch.recs, batch.n, arrival_ms, sflow,
+                  &in->st);
 }
 
 bool ingest_needs_flush(const struct ingest *in)

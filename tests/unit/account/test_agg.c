@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -254,6 +255,44 @@ static void test_absurd_and_saturation(void **state)
                      AGG_COUNTER_MAX);
 }
 
+/* Adding in batches gives exactly what adding one by one gives. */
+static void test_batch_equals_single(void **state)
+{
+    struct fixture *f = *state;
+    struct flow_rec recs[333];
+    uint64_t x = 12345;
+    for (size_t i = 0; i < 333; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        char local[32], remote[32];
+        snprintf(local, sizeof(local), "10.20.0.%u", (unsigned)(x >> 59));
+        snprintf(remote, sizeof(remote), "198.51.100.%u", (unsigned)(x >> 56) & 0xff);
+        uint64_t start = T0 + (x >> 40) % 900000, len = (x >> 20) % 700000;
+        bool down = x & 1;
+        recs[i] =
+            rec(down ? remote : local, (uint16_t)(x >> 8), down ? local : remote,
+                (uint16_t)(x >> 24), (x & 6) ? 6 : 17, (x >> 33) % 100000, start, start + len);
+    }
+    struct agg *single = agg_new(&f->cfg, &f->key), *batch = agg_new(&f->cfg, &f->key);
+    struct agg_stats s1 = {0}, s2 = {0};
+    for (size_t i = 0; i < 333; i++)
+        agg_add(single, f->nets, &f->cls, &recs[i], T0 + 1000000, false, &s1);
+    agg_add_batch(batch, f->nets, &f->cls, recs, 333, T0 + 1000000, false, &s2);
+    assert_memory_equal(&s1, &s2, sizeof(s1));
+    struct bin_batch b1, b2;
+    assert_int_equal(agg_rows(single, &b1), 0);
+    assert_int_equal(agg_rows(batch, &b2), 0);
+    assert_int_equal(b1.n, b2.n);
+    assert_true(b1.n > 40);
+    for (size_t i = 0; i < b1.n; i++) { /* same insertion order, so same layout */
+        assert_true(addr_equal(&b1.rows[i].host, &b2.rows[i].host));
+        assert_int_equal(b1.rows[i].ts, b2.rows[i].ts);
+        assert_memory_equal(b1.rows[i].bytes, b2.rows[i].bytes, sizeof(b1.rows[i].bytes));
+        assert_memory_equal(b1.rows[i].packets, b2.rows[i].packets, sizeof(b1.rows[i].packets));
+    }
+    agg_free(single);
+    agg_free(batch);
+}
+
 /* fuzz/repro/ingest/empty: rows of an agg that never held any. */
 static void test_rows_of_empty(void **state)
 {
@@ -273,6 +312,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_absurd_and_saturation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_of_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_equals_single, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

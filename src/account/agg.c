@@ -348,6 +348,15 @@ void agg_add_batch(struct agg *a, const struct nets *nets, const struct classifi
     }
 }
 
+int agg_reserve(struct agg *a, size_t rows)
+{
+    if (rows > a->cfg.max_entries)
+        rows = a->cfg.max_entries;
+    if (rows <= a->cap)
+        return 0;
+    return agg_resize(a, rows);
+}
+
 size_t agg_count(const struct agg *a)
 {
     return a->n;

@@ -64,6 +64,11 @@ void agg_add_batch(struct agg *a, const struct nets *nets, const struct classifi
                    const struct flow_rec *recs, size_t n, uint64_t arrival_ms, bool sflow,
                    struct agg_stats *st);
 
+/* Makes room for rows (up to the cap) now, so that adding them later never
+ * stops to grow the table: the writer sizes an empty agg before handing it
+ * to a worker, whose receive loop must not stall. 0 or -ENOMEM. */
+int agg_reserve(struct agg *a, size_t rows);
+
 size_t agg_count(const struct agg *a);
 
 /* True once the agg is three quarters full. */

@@ -226,6 +226,10 @@ static void test_full(void **state)
     }
     assert_int_equal(agg_count(a), 1024);
     assert_int_equal(f->st.dropped_full, 1100 - 1024);
+    assert_int_equal(agg_reserve(a, 5000), 0); /* clamped to the cap: no room appears */
+    struct flow_rec more = rec("198.51.100.1", 80, "10.20.0.10", 1, 6, 1, T0 - 300000, T0 - 300000);
+    agg_add(a, f->nets, &f->cls, &more, T0, false, &f->st);
+    assert_int_equal(f->st.dropped_full, 1100 - 1024 + 1);
     struct bin_batch b;
     assert_int_equal(agg_rows(a, &b), 0);
     assert_int_equal(b.n, 2048); /* 1024 host rows + 1024 totals */

@@ -11,18 +11,25 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
+passed=0
 build_and_test() { # dir, then cmake arguments
     local dir=$1
     shift
     echo "=== $dir: $*"
     cmake -S . -B "$dir" -DOF_WERROR=ON "$@" >/dev/null
     cmake --build "$dir" -j"$jobs"
-    (cd "$dir" && ctest --output-on-failure -j"$jobs")
+    (cd "$dir" && ctest --output-on-failure -j"$jobs") | tee "$dir/ctest.out"
+    local n
+    n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$dir/ctest.out")
+    passed=$((passed + ${n:-0}))
 }
 
 scripts/check-style.sh
 build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-[ $quick = 1 ] && exit 0
+if [ $quick = 1 ]; then
+    echo "tests: $passed passed, 0 failed"
+    exit 0
+fi
 CC=clang build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DOF_SANITIZE=address,undefined
 build_and_test build-portable -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOF_PORTABLE=ON \
     -DOF_BENCH=OFF
@@ -52,5 +59,7 @@ for f in build-fuzz/fuzz_*; do
     grep -E "stat::number_of_executed_units|stat::new_units_added" "$log" || true
     rm -f "$log"
     rm -rf "$scratch"
+    passed=$((passed + 1))
 done
-echo "all test builds passed"
+# ctest's tests in the three builds plus the fuzz runs
+echo "tests: $passed passed, 0 failed"

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,7 +42,7 @@
 struct bench_opts {
     double seconds;
     uint32_t nhosts;
-    size_t ndgrams;
+    size_t nrecords;
     bool protos[PKTGEN__COUNT];
     char db[1024];
     bool store;
@@ -117,20 +118,30 @@ static void dgram_set_free(struct dgram_set *d)
     d->len = NULL;
 }
 
+/* Datagrams needed for at least o->nrecords records: each protocol's
+ * datagrams hold at least this many (a template takes a record's room). */
+static size_t dgrams_needed(enum pktgen_proto proto, size_t nrecords)
+{
+    static const size_t min_records[PKTGEN__COUNT] = {PKTGEN_V5_RECORDS, 31, 23,
+                                                      PKTGEN_SFLOW_SAMPLES};
+    return (nrecords + min_records[proto] - 1) / min_records[proto];
+}
+
 static int dgram_set_build(struct dgram_set *d, enum pktgen_proto proto, const struct bench_opts *o)
 {
     struct pktgen g;
+    size_t n = dgrams_needed(proto, o->nrecords);
     memset(d, 0, sizeof(*d));
     d->proto = proto;
     d->now_ms = wall_ms();
-    d->buf = malloc(o->ndgrams * PKTGEN_MAX_DGRAM);
-    d->len = calloc(o->ndgrams, sizeof(*d->len));
+    d->buf = malloc(n * PKTGEN_MAX_DGRAM);
+    d->len = calloc(n, sizeof(*d->len));
     if (!d->buf || !d->len) {
         dgram_set_free(d);
         return -ENOMEM;
     }
     pktgen_init(&g, BENCH_SEED + (uint64_t)proto, 0x0a000000u, o->nhosts, d->now_ms);
-    for (size_t i = 0; i < o->ndgrams; i++) {
+    for (size_t i = 0; i < n; i++) {
         struct pktgen_sums s;
         uint8_t *p = d->buf + i * PKTGEN_MAX_DGRAM;
         size_t len = pktgen_build(&g, proto, i, BENCH_TPL_EVERY, p, PKTGEN_MAX_DGRAM, &s);
@@ -142,7 +153,7 @@ static int dgram_set_build(struct dgram_set *d, enum pktgen_proto proto, const s
         d->len[i] = len;
         pktgen_sums_add(&d->sums, &s);
     }
-    d->n = o->ndgrams;
+    d->n = n;
     return 0;
 }
 
@@ -323,8 +334,8 @@ static int bench_proto(const struct bench_opts *o, const struct of_config *cfg,
 static void print_header(const struct bench_opts *o)
 {
     printf("decode + account on one thread, %.1f s per protocol, %" PRIu32
-           " local hosts (10.0.0.0/16), %zu datagrams per protocol\n\n",
-           o->seconds, o->nhosts, o->ndgrams);
+           " local hosts from 10.0.0.0, %zu distinct records per protocol\n\n",
+           o->seconds, o->nhosts, o->nrecords);
     printf("%-6s %7s %12s %12s %8s %9s %7s %8s %9s %9s %10s %10s\n", "proto", "rec/dg",
            "decode r/s", "acct r/s", "ns/rec", "x target", "hosts", "rows", "B/row", "B/host",
            "ins rows/s", "upd rows/s");
@@ -352,12 +363,13 @@ static void print_result(const struct dgram_set *d, const struct result *r)
 
 static void usage(FILE *f)
 {
-    fputs("usage: bench_decode [--seconds S] [--hosts N] [--datagrams N] [--proto LIST]\n"
+    fputs("usage: bench_decode [--seconds S] [--hosts N] [--records N] [--proto LIST]\n"
           "                    [--db PATH] [--no-store] [--keep-db]\n"
           "  --seconds S     timed run per protocol (default 3; the decode-only baseline\n"
           "                  takes half as long again)\n"
           "  --hosts N       local hosts, from 10.0.0.0 (default 65536)\n"
-          "  --datagrams N   datagrams built per protocol (default 8192)\n"
+          "  --records N     distinct records built per protocol, fed round and round\n"
+          "                  (default 245760: every host several times)\n"
           "  --proto LIST    comma-separated: v5,v9,ipfix,sflow (default all)\n"
           "  --db PATH       SQLite file for the store figures (default /tmp/bench_decode.PID.db)\n"
           "  --no-store      skip the store figures\n"
@@ -386,7 +398,7 @@ static int parse_protos(const char *arg, struct bench_opts *o)
     return 0;
 }
 
-enum { OPT_SECONDS = 1000, OPT_HOSTS, OPT_DGRAMS, OPT_PROTO, OPT_DB, OPT_NO_STORE, OPT_KEEP_DB };
+enum { OPT_SECONDS = 1000, OPT_HOSTS, OPT_RECORDS, OPT_PROTO, OPT_DB, OPT_NO_STORE, OPT_KEEP_DB };
 
 static int parse_opt(struct bench_opts *o, int opt, const char *arg)
 {
@@ -402,10 +414,10 @@ static int parse_opt(struct bench_opts *o, int opt, const char *arg)
             return -EINVAL;
         o->nhosts = (uint32_t)v;
         return 0;
-    case OPT_DGRAMS:
-        if (parse_u64(arg, 1, 1u << 20, &v) < 0)
+    case OPT_RECORDS:
+        if (parse_u64(arg, 1, 1u << 24, &v) < 0)
             return -EINVAL;
-        o->ndgrams = (size_t)v;
+        o->nrecords = (size_t)v;
         return 0;
     case OPT_PROTO:
         return parse_protos(arg, o);
@@ -428,7 +440,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
     static const struct option longopts[] = {{"seconds", required_argument, NULL, OPT_SECONDS},
                                              {"hosts", required_argument, NULL, OPT_HOSTS},
-                                             {"datagrams", required_argument, NULL, OPT_DGRAMS},
+                                             {"records", required_argument, NULL, OPT_RECORDS},
                                              {"proto", required_argument, NULL, OPT_PROTO},
                                              {"db", required_argument, NULL, OPT_DB},
                                              {"no-store", no_argument, NULL, OPT_NO_STORE},
@@ -438,7 +450,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
     memset(o, 0, sizeof(*o));
     o->seconds = 3;
     o->nhosts = 65536;
-    o->ndgrams = 8192;
+    o->nrecords = 245760;
     o->store = true;
     for (int i = 0; i < PKTGEN__COUNT; i++)
         o->protos[i] = true;
@@ -476,6 +488,50 @@ static int bench_config(struct of_config *cfg, uint32_t nhosts)
     return config_finish(cfg);
 }
 
+/* Runs one protocol in a child process, so that each starts from a fresh
+ * heap: memory a previous protocol freed to the allocator (but not to the
+ * system) would otherwise hide the next one's growth. */
+static int run_isolated(const struct bench_opts *o, const struct of_config *cfg,
+                        const struct hash_key *key, enum pktgen_proto p)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -errno;
+    if (pid == 0) {
+        struct dgram_set d;
+        struct result r;
+        int rc = dgram_set_build(&d, p, o);
+        if (rc == 0)
+            rc = bench_proto(o, cfg, key, &d, &r);
+        if (rc == 0)
+            print_result(&d, &r);
+        else
+            fprintf(stderr, "bench_decode: %s: %s\n", pktgen_proto_names[p], strerror(-rc));
+        dgram_set_free(&d);
+        fflush(stdout);
+        _exit(rc < 0 ? 1 : 0);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -errno;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+static void print_load(void)
+{
+    char line[128] = "?";
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (!fgets(line, sizeof(line), f))
+            (void)snprintf(line, sizeof(line), "?");
+        fclose(f);
+    }
+    line[strcspn(line, "\n")] = '\0';
+    printf("load average at start: %s (figures are only as good as the machine is idle)\n\n", line);
+}
+
 int main(int argc, char **argv)
 {
     struct bench_opts o;
@@ -491,26 +547,16 @@ int main(int argc, char **argv)
         return 1;
     }
     hash_key_from_seed(&key, BENCH_SEED);
+    print_load();
     print_header(&o);
-    for (int p = 0; p < PKTGEN__COUNT && rc == 0; p++) {
-        if (!o.protos[p])
-            continue;
-        struct dgram_set d;
-        struct result r;
-        rc = dgram_set_build(&d, (enum pktgen_proto)p, &o);
-        if (rc == 0)
-            rc = bench_proto(&o, &cfg, &key, &d, &r);
-        if (rc == 0)
-            print_result(&d, &r);
-        dgram_set_free(&d);
-        fflush(stdout);
-    }
-    if (rc < 0)
-        fprintf(stderr, "bench_decode: %s\n", strerror(-rc));
+    int failed = 0;
+    for (int p = 0; p < PKTGEN__COUNT; p++)
+        if (o.protos[p] && run_isolated(&o, &cfg, &key, (enum pktgen_proto)p) < 0)
+            failed++;
     printf("\nrec/dg: records per datagram. decode r/s: decoders alone (baseline); acct r/s:\n"
            "decode + account (ingest_datagram), one core. x target: acct r/s / 5,000,000.\n"
            "B/row, B/host: resident memory added per agg row (host, direction, bin) and per\n"
            "distinct local host. ins/upd rows/s: agg rows written to SQLite (new / existing).\n");
     config_fini(&cfg);
-    return rc < 0 ? 1 : 0;
+    return failed ? 1 : 0;
 }

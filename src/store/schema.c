@@ -10,8 +10,10 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "store/store.h"
 #include "util/log.h"
 
 /* Version 1: the first release. Counter columns follow enum traffic_class. */
@@ -46,9 +48,100 @@ static const char schema_v1[] =
     " dl INTEGER NOT NULL DEFAULT 0, ul INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY (ym, host)) WITHOUT ROWID;";
 
-static const char *const steps[] = {
-    schema_v1,
+/* Version 2: hourly and daily rollups of the bins, so that a chart of a
+ * month or a year and a ranking over many hours read a few rows per host
+ * instead of thousands. The same key as the bins, for the same reason: a
+ * batch touches the rollup rows of the current hour and day of every host,
+ * and with the time first those sit together at the end of the tree. Per
+ * class, b_ and p_ are the sums of the bins' bytes and packets, and m_ the
+ * bytes of the fullest bin (each class on its own), so that coarse charts
+ * keep the peaks. Steps are UTC-aligned: ts is a multiple of 3600 or 86400.
+ *
+ * The backfill computes from the bins what put_bins would have. Its sums
+ * use of_sat_sum (below), which saturates at STORE_COUNTER_MAX like
+ * put_bins: SQLite's sum() fails the whole statement on an overflow. */
+/* clang-format off: it cannot settle on a layout for these lists */
+#define V2_CLASSES(X)                                                                              \
+    X("total")                                                                                     \
+    X("icmp")                                                                                      \
+    X("udp") X("tcp") X("mail") X("dns") X("vpn") X("ftp") X("web") X("proxy") X("quic") X("sip")
+
+#define V2_COL_DEF(c)  ", b_" c " INTEGER NOT NULL DEFAULT 0"
+#define V2_PEAK_DEF(c) ", m_" c " INTEGER NOT NULL DEFAULT 0"
+#define V2_PKT_DEF(c)  ", p_" c " INTEGER NOT NULL DEFAULT 0"
+#define V2_TABLE(name)                                                                             \
+    "CREATE TABLE " name                                                                           \
+    " (host INTEGER NOT NULL, dir INTEGER NOT NULL, ts INTEGER NOT NULL" V2_CLASSES(V2_COL_DEF)    \
+        V2_CLASSES(V2_PEAK_DEF)                                                                    \
+            V2_CLASSES(V2_PKT_DEF) ", PRIMARY KEY (ts, dir, host)) WITHOUT ROWID;"
+
+#define V2_COL(c)  ", b_" c
+#define V2_PEAK(c) ", m_" c
+#define V2_PKT(c)  ", p_" c
+/* Rows are inserted in key order, so that the inserts append. The start of
+ * the step that ts falls in is computed so that it is right for a negative
+ * ts too. */
+#define V2_INSERT(name, step)                                                                      \
+    "INSERT INTO " name " (host, dir, ts" V2_CLASSES(V2_COL) V2_CLASSES(V2_PEAK)                   \
+        V2_CLASSES(V2_PKT) ")"                                                                     \
+                           " SELECT host, dir, ts - (ts % " step " + " step ") % " step " AS step"
+#define V2_GROUP " GROUP BY step, dir, host ORDER BY step, dir, host;"
+
+#define V2_SUM(c)       ", of_sat_sum(b_" c ")"
+#define V2_PKT_SUM(c)   ", of_sat_sum(p_" c ")"
+#define V2_BIN_PEAK(c)  ", max(b_" c ")"
+#define V2_HOUR_PEAK(c) ", max(m_" c ")"
+/* clang-format on */
+
+static const char schema_v2_tables[] = V2_TABLE("bins_1h") V2_TABLE("bins_1d");
+
+/* Hours from the bins: m_ is the largest bin. */
+static const char schema_v2_hours[] = V2_INSERT("bins_1h", "3600") V2_CLASSES(V2_SUM)
+    V2_CLASSES(V2_BIN_PEAK) V2_CLASSES(V2_PKT_SUM) " FROM bins" V2_GROUP;
+
+/* Days from the hours, which gives the same as from the bins: m_ is the
+ * largest of the hours' largest bins. */
+static const char schema_v2_days[] = V2_INSERT("bins_1d", "86400") V2_CLASSES(V2_SUM)
+    V2_CLASSES(V2_HOUR_PEAK) V2_CLASSES(V2_PKT_SUM) " FROM bins_1h" V2_GROUP;
+
+/* Each step is a list of SQL texts, run in order; a text may hold several
+ * statements. */
+static const char *const step_v1[] = {schema_v1, NULL};
+static const char *const step_v2[] = {schema_v2_tables, schema_v2_hours, schema_v2_days, NULL};
+
+static const char *const *const steps[] = {
+    step_v1,
+    step_v2,
 };
+
+/* of_sat_sum(x): the sum of the integers x of a group, stopping at
+ * STORE_COUNTER_MAX. Counters are never negative; a negative one means the
+ * file was edited by hand, and fails the step rather than be guessed at. */
+static void sat_sum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    uint64_t *sum = sqlite3_aggregate_context(ctx, sizeof(*sum));
+    if (!sum) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    int type = sqlite3_value_type(argv[0]);
+    if (type == SQLITE_NULL)
+        return;
+    int64_t v = sqlite3_value_int64(argv[0]);
+    if (type != SQLITE_INTEGER || v < 0) {
+        sqlite3_result_error(ctx, "of_sat_sum: a counter is not a non-negative integer", -1);
+        return;
+    }
+    /* *sum starts at 0 and never passes STORE_COUNTER_MAX. */
+    *sum = (uint64_t)v > STORE_COUNTER_MAX - *sum ? STORE_COUNTER_MAX : *sum + (uint64_t)v;
+}
+
+static void sat_sum_final(sqlite3_context *ctx)
+{
+    uint64_t *sum = sqlite3_aggregate_context(ctx, 0);
+    sqlite3_result_int64(ctx, sum ? (sqlite3_int64)*sum : 0);
+}
 
 int schema_version(void)
 {
@@ -158,7 +251,8 @@ static int schema_step(sqlite3 *db, const char *path, int step)
     rc = schema_check_owner(db, path, version);
     if (rc < 0)
         return rc;
-    rc = exec(db, steps[step]);
+    for (const char *const *sql = steps[step]; *sql && rc == 0; sql++)
+        rc = exec(db, *sql);
     if (rc < 0) {
         log_msg(LOG_ERR, "store: %s: schema step to version %d failed: %s", path, step + 1,
                 sqlite3_errmsg(db));
@@ -180,6 +274,14 @@ int schema_migrate(struct sqlite3 *db, const char *path)
         return rc;
     if (version > schema_version())
         return schema_refuse_newer(path, version);
+    if (version < schema_version()) {
+        rc = schema_errno(
+            db, sqlite3_create_function(db, "of_sat_sum", 1,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                        NULL, NULL, sat_sum_step, sat_sum_final));
+        if (rc < 0)
+            return rc;
+    }
     for (int step = version; step < schema_version(); step++) {
         rc = exec(db, "BEGIN IMMEDIATE");
         if (rc < 0)

@@ -16,7 +16,15 @@
  *     (b_total ... b_sip). Time first, so that writing a new bin appends
  *     (see schema.c); no other index.
  *   monthly(ym, host, dl, ul) PK (ym, host)
- *     ym = year * 100 + month of local time; dl = R total, ul = S total. */
+ *     ym = year * 100 + month of local time; dl = R total, ul = S total.
+ *
+ * Version 2 adds the rollups of the bins, kept by put_bins in the same
+ * transaction as the bins and backfilled from them by the upgrade:
+ *   bins_1h, bins_1d(host, dir, ts, b_<class>..., m_<class>..., p_<class>...)
+ *     PK (ts, dir, host); ts is a multiple of 3600 or 86400 (UTC days). b_
+ *     and p_ are the sums of the bins' bytes and packets within the step
+ *     (saturating at STORE_COUNTER_MAX), m_ the bytes of the fullest bin
+ *     within it, each class on its own. */
 #ifndef OF_STORE_SCHEMA_H
 #define OF_STORE_SCHEMA_H
 

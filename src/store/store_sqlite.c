@@ -1,16 +1,23 @@
-/* store/store_sqlite.c: the store in one SQLite file.
+/* store/store_sqlite.c: the store in one SQLite file: opening it, its
+ * statements, and writing batches. The queries are in store_sqlite_query.c.
  *
  * The collector writes a batch of bins every few seconds, so the write path
  * is built for large batches: one BEGIN IMMEDIATE transaction per batch,
  * statements prepared once at open, and host ids remembered in a keyed hash
- * table. The rows are sorted twice: by (host, month), so that the monthly
- * totals take one upsert per host and month instead of one per row, and then
- * by the table's key (ts, dir, host), so that the bins go in as an append.
+ * table. The rows are sorted by (host, month), so that the monthly totals
+ * take one upsert per host and month instead of one per row, and then by the
+ * table's key (ts, dir, host), so that the bins go in as an append.
  *
- * The bins are keyed by time first (see schema.c), so one host's series is
- * read as one primary-key lookup per bin of the range: the query generates
- * the bin starts and joins them to the table. The range is first narrowed to
- * the bins that exist, so an open-ended range costs nothing extra.
+ * The hourly and daily rollups are kept in the same transaction. A bin is
+ * written many times as late flows arrive, so a rollup's peak (its fullest
+ * bin) cannot come from the rows of one batch: it is the largest of the
+ * bins' sizes after each write. So every row is read, added to in C and
+ * written back whole (see put_bin for why not in SQL), which yields the
+ * bin's new size. The rows are then sorted by (hour, dir, host) and by
+ * (day, dir, host) and added up in memory, so that each rollup row is read
+ * and written once per batch, in the rollup table's key order. That makes
+ * a batch about three times the work it was without rollups: three rows
+ * written per row instead of one.
  *
  * Every row is checked before the transaction starts, and any failure inside
  * it rolls the whole batch back. Host ids handed out by a rolled-back
@@ -18,89 +25,82 @@
  * empties the host cache. Committed ids stay valid for good: host rows are
  * never deleted, also not by other processes writing the same file.
  *
- * SQLite integers are signed 64-bit and a sum past INT64_MAX turns into a
- * float, so counters above INT64_MAX are refused (a bin would need 9.2 EB). */
+ * SQLite integers are signed 64-bit, so counters above INT64_MAX are
+ * refused (a bin would need 9.2 EB), and sums stop at STORE_COUNTER_MAX. */
 #include "store/store_sqlite.h"
+#include "store/store_sqlite_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <sqlite3.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/schema.h"
-#include "util/hash.h"
-#include "util/log.h"
 
-/* af byte and 16 address bytes: the hosts.key column. */
-#define HOST_KEY_LEN 17
+#define HOST_KEY_LEN STORE_SQLITE_KEY_LEN
 /* Hosts whose ids stay in memory; past that they are looked up each time. */
 #define HOST_CACHE_MAX   (1u << 18)
 #define HOST_CACHE_SLOTS 256u
-#define SQL_MAX          2048
-#define NCOUNTERS        (2 * CLASS__COUNT)
-/* Bound parameters of the bin upsert before the counters: host, dir, ts. */
+#define SQL_MAX          4096
+/* Counter columns: the bins have b_ and p_ of every class, the rollups
+ * also m_, in that order (see sql_col). */
+#define NCOUNTERS ((size_t)2 * CLASS__COUNT)
+#define NROLLUP   ((size_t)3 * CLASS__COUNT)
+/* Bound parameters of the upserts before the counters: host, dir, ts. */
 #define BIN_KEY_PARAMS 3
 #define LOG_INTERVAL_S 60
 
-enum stmt_id {
-    ST_BEGIN,
-    ST_COMMIT,
-    ST_ROLLBACK,
-    ST_HOST_ID,
-    ST_HOST_ADD,
-    ST_BIN_PUT,
-    ST_MONTH_PUT,
-    ST_SERIES,
-    ST_SPAN,
-    ST_TRAFF_ALL,
-    ST_TRAFF_ONE,
-    ST__COUNT
-};
-
-struct host_slot {
-    struct of_addr a;
-    int64_t id; /* 0: empty (SQLite hands out ids from 1) */
-};
-
-struct host_cache {
-    struct hash_key key;
-    struct host_slot *slots;
-    size_t nslots; /* power of two */
-    size_t n;
-};
-
-struct sqlite_store {
-    struct store base; /* first, so that the ops can cast back */
-    sqlite3 *db;
-    char *path;
-    bool readonly;
-    sqlite3_stmt *st[ST__COUNT];
-    struct host_cache hosts;
-    struct log_limit log_limit;
-};
-
-/* One row of a batch on its way in, in the order it is written. */
+/* One row of a batch on its way in, in the order it is written. Kept at 32
+ * bytes: glibc's qsort moves larger elements through an extra array of
+ * pointers, and a batch is sorted up to four times. */
 struct put_item {
     int64_t host;
     int64_t ts;
-    size_t row;
-    int32_t ym;
+    int64_t step; /* year * 100 + month of ts, then the hour or day start */
+    uint32_t row; /* index in the batch (STORE_SQLITE_BATCH_MAX) */
     uint8_t dir;
     bool all; /* the pseudo host 0.0.0.0: no monthly totals */
 };
 
+/* One rollup row's share of a batch: sums of bytes and packets, then the
+ * largest bin bytes, in the column order of sql_col. */
+struct rollup_acc {
+    uint64_t v[NROLLUP];
+};
+
+static const struct {
+    int64_t step;
+    const char *table;
+} levels[STORE_SQLITE_LEVELS] = {
+    [STORE_SQLITE_BINS] = {BIN_SECONDS, "bins"},
+    [STORE_SQLITE_HOURS] = {STORE_STEP_HOUR, "bins_1h"},
+    [STORE_SQLITE_DAYS] = {STORE_STEP_DAY, "bins_1d"},
+};
+
 static int sqlite_close(struct store *base);
 
-/* ---- addresses ---- */
+/* ---- levels and addresses ---- */
 
-/* A copy of a with the unused bytes of an IPv4 address zeroed, so that
- * equal addresses have equal bytes. */
-static int host_norm(const struct of_addr *a, struct of_addr *out)
+int64_t store_sqlite_step(enum store_sqlite_level lv)
+{
+    return levels[lv].step;
+}
+
+const char *store_sqlite_table(enum store_sqlite_level lv)
+{
+    return levels[lv].table;
+}
+
+int64_t store_sqlite_floor(int64_t ts, int64_t step)
+{
+    int64_t mod = ts % step;
+    return mod < 0 ? ts - mod - step : ts - mod;
+}
+
+int store_sqlite_host_norm(const struct of_addr *a, struct of_addr *out)
 {
     if (a->af != ADDR_V4 && a->af != ADDR_V6)
         return -EINVAL;
@@ -110,24 +110,13 @@ static int host_norm(const struct of_addr *a, struct of_addr *out)
     return 0;
 }
 
-static void host_key(const struct of_addr *a, uint8_t key[HOST_KEY_LEN])
+void store_sqlite_host_key(const struct of_addr *a, uint8_t key[HOST_KEY_LEN])
 {
     key[0] = a->af;
     memcpy(key + 1, a->b, 16);
 }
 
-static int host_from_key(const void *blob, int len, struct of_addr *out)
-{
-    const uint8_t *k = blob;
-    if (!k || len != HOST_KEY_LEN || (k[0] != ADDR_V4 && k[0] != ADDR_V6))
-        return -EBADMSG;
-    struct of_addr a;
-    a.af = k[0];
-    memcpy(a.b, k + 1, 16);
-    return host_norm(&a, out);
-}
-
-static bool host_is_all(const struct of_addr *a)
+bool store_sqlite_host_is_all(const struct of_addr *a)
 {
     static const uint8_t zero[4];
     return a->af == ADDR_V4 && memcmp(a->b, zero, sizeof(zero)) == 0;
@@ -150,7 +139,7 @@ static size_t cache_slot(const struct host_cache *c, const struct host_slot *slo
                          const struct of_addr *a)
 {
     uint8_t key[HOST_KEY_LEN];
-    host_key(a, key);
+    store_sqlite_host_key(a, key);
     size_t i = (size_t)hash_siphash13(&c->key, key, sizeof(key)) & (nslots - 1);
     while (slots[i].id != 0 && !addr_equal(&slots[i].a, a))
         i = (i + 1) & (nslots - 1);
@@ -220,119 +209,185 @@ static void OF_PRINTF(2, 3) sql_add(struct sql *q, const char *fmt, ...)
         q->len += (size_t)n;
 }
 
-/* Counter i: bytes of class i, then packets of class i - CLASS__COUNT. */
+/* Counter i: bytes of class i, then packets of class i - CLASS__COUNT,
+ * then (rollups only) the peak bytes of class i - 2 * CLASS__COUNT. */
 static void sql_col(struct sql *q, const char *before, size_t i)
 {
-    sql_add(q, "%s%s_%s", before, i < CLASS__COUNT ? "b" : "p",
+    static const char *const kind[] = {"b", "p", "m"};
+    sql_add(q, "%s%s_%s", before, kind[i / CLASS__COUNT],
             class_name((enum traffic_class)(i % CLASS__COUNT)));
 }
 
-static void sql_cols(struct sql *q)
+static size_t level_cols(enum store_sqlite_level lv)
 {
-    for (size_t i = 0; i < NCOUNTERS; i++)
-        sql_col(q, i ? ", " : "", i);
+    return lv == STORE_SQLITE_BINS ? NCOUNTERS : NROLLUP;
 }
 
-static void sql_bin_put(struct sql *q)
+/* A row of the level's table by its key (?1 host, ?2 dir, ?3 ts). */
+static void sql_get(struct sql *q, enum store_sqlite_level lv)
 {
-    sql_add(q, "INSERT INTO bins (host, dir, ts, ");
-    sql_cols(q);
+    for (size_t i = 0; i < level_cols(lv); i++)
+        sql_col(q, i ? ", " : "SELECT ", i);
+    sql_add(q, " FROM %s WHERE ts = ?3 AND dir = ?2 AND host = ?1", levels[lv].table);
+}
+
+/* Writes a row of the level's table whole, whether it is there or not: the
+ * writer computes the new values (see put_bin). */
+static void sql_put(struct sql *q, enum store_sqlite_level lv)
+{
+    size_t n = level_cols(lv);
+    sql_add(q, "INSERT INTO %s (host, dir, ts", levels[lv].table);
+    for (size_t i = 0; i < n; i++)
+        sql_col(q, ", ", i);
     sql_add(q, ") VALUES (?1, ?2, ?3");
-    for (size_t i = 0; i < NCOUNTERS; i++)
+    for (size_t i = 0; i < n; i++)
         sql_add(q, ", ?%zu", BIN_KEY_PARAMS + 1 + i);
-    sql_add(q, ") ON CONFLICT (host, dir, ts) DO UPDATE SET ");
-    /* Sums saturate at STORE_COUNTER_MAX like the in-memory ones: SQLite
-     * would turn an overflowing integer sum into a float. */
-    for (size_t i = 0; i < NCOUNTERS; i++) {
+    sql_add(q, ") ON CONFLICT (ts, dir, host) DO UPDATE SET ");
+    for (size_t i = 0; i < n; i++) {
         sql_col(q, i ? ", " : "", i);
-        sql_col(q, " = min(", i);
-        sql_col(q, " + excluded.", i);
-        sql_add(q, ", %" PRIu64 ")", STORE_COUNTER_MAX);
+        sql_col(q, " = excluded.", i);
     }
 }
 
-/* ?3 is the first bin start of the range, ?4 its end (exclusive). CROSS
- * JOIN keeps the generated bin starts as the outer loop. */
-static void sql_series(struct sql *q)
+/* One host's steps of a level: ?1 the host's key, ?2 dir, ?3 the first
+ * step start of the range, ?4 its end (exclusive). The table is keyed by
+ * time first, so this is one primary-key lookup per step of the range: the
+ * query generates the step starts and joins them to the table, CROSS JOIN
+ * keeping the generated starts as the outer loop. */
+static void sql_series(struct sql *q, enum store_sqlite_level lv)
 {
+    int64_t step = levels[lv].step;
     sql_add(q,
             "WITH RECURSIVE t (ts) AS (VALUES (?3) UNION ALL"
-            " SELECT ts + %d FROM t WHERE ts + %d < ?4)"
+            " SELECT ts + %" PRId64 " FROM t WHERE ts + %" PRId64 " < ?4)"
             " SELECT b.ts",
-            BIN_SECONDS, BIN_SECONDS);
-    for (size_t i = 0; i < NCOUNTERS; i++)
+            step, step);
+    size_t n = lv == STORE_SQLITE_BINS ? NCOUNTERS : NROLLUP;
+    for (size_t i = 0; i < n; i++)
         sql_col(q, ", b.", i);
-    sql_add(q, " FROM t CROSS JOIN bins AS b ON b.ts = t.ts AND b.dir = ?2"
-               " AND b.host = (SELECT id FROM hosts WHERE key = ?1) ORDER BY b.ts");
+    sql_add(q,
+            " FROM t CROSS JOIN %s AS b ON b.ts = t.ts AND b.dir = ?2"
+            " AND b.host = (SELECT id FROM hosts WHERE key = ?1) ORDER BY b.ts",
+            levels[lv].table);
 }
 
-static void sql_text(struct sql *q, const char *text)
+/* SQLite reads a lone min() or max() off the key's ends, but both in one
+ * SELECT with a scan of the whole table. */
+static void sql_span(struct sql *q, enum store_sqlite_level lv)
 {
-    sql_add(q, "%s", text);
+    sql_add(q, "SELECT (SELECT min(ts) FROM %s), (SELECT max(ts) FROM %s)", levels[lv].table,
+            levels[lv].table);
 }
 
-static int prepare(struct sqlite_store *s, enum stmt_id id)
+/* For the rankings: the same walk over the step starts as sql_series,
+ * which seeks to (ts, dir) and reads only the rows of that direction. */
+static void sql_top(struct sql *q, enum store_sqlite_level lv, int cls)
 {
-    struct sql q = {.len = 0, .over = false};
+    int64_t step = levels[lv].step;
+    sql_add(q,
+            "WITH RECURSIVE t (ts) AS (VALUES (?1) UNION ALL"
+            " SELECT ts + %" PRId64 " FROM t WHERE ts + %" PRId64 " < ?2)"
+            " SELECT b.host",
+            step, step);
+    sql_col(q, ", b.", (size_t)cls);
+    sql_add(q, " FROM t CROSS JOIN %s AS b ON b.ts = t.ts AND b.dir = ?3", levels[lv].table);
+    sql_col(q, " WHERE b.", (size_t)cls);
+    sql_add(q, " > 0");
+}
+
+static const char *const fixed_sql[ST__COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_BEGIN_READ] = "BEGIN",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_HOST_ID] = "SELECT id FROM hosts WHERE key = ?1",
+    [ST_HOST_ADD] = "INSERT INTO hosts (ip, key) VALUES (?1, ?2)",
+    [ST_HOST_KEY] = "SELECT key FROM hosts WHERE id = ?1",
+    [ST_HOST_MAX] = "SELECT max(id) FROM hosts",
+    [ST_HOST_COUNT] = "SELECT count(*) FROM hosts",
+    [ST_TRAFF_ALL] = ("SELECT h.key, m.dl, m.ul FROM monthly AS m JOIN hosts AS h ON h.id = m.host"
+                      " WHERE m.ym = ?1 ORDER BY h.key"),
+    [ST_TRAFF_ONE] = ("SELECT dl, ul FROM monthly"
+                      " WHERE ym = ?1 AND host = (SELECT id FROM hosts WHERE key = ?2)"),
+    [ST_VERSION] = "PRAGMA user_version",
+};
+
+static void sql_build(struct sql *q, enum stmt_id id)
+{
+    if (fixed_sql[id]) {
+        sql_add(q, "%s", fixed_sql[id]);
+        return;
+    }
     switch (id) {
-    case ST_BEGIN:
-        sql_text(&q, "BEGIN IMMEDIATE");
-        break;
-    case ST_COMMIT:
-        sql_text(&q, "COMMIT");
-        break;
-    case ST_ROLLBACK:
-        sql_text(&q, "ROLLBACK");
-        break;
-    case ST_HOST_ID:
-        sql_text(&q, "SELECT id FROM hosts WHERE key = ?1");
-        break;
-    case ST_HOST_ADD:
-        sql_text(&q, "INSERT INTO hosts (ip, key) VALUES (?1, ?2)");
+    case ST_BIN_GET:
+    case ST_HOUR_GET:
+    case ST_DAY_GET:
+        sql_get(q, (enum store_sqlite_level)(id - ST_BIN_GET));
         break;
     case ST_BIN_PUT:
-        sql_bin_put(&q);
+    case ST_HOUR_PUT:
+    case ST_DAY_PUT:
+        sql_put(q, (enum store_sqlite_level)(id - ST_BIN_PUT));
         break;
     case ST_MONTH_PUT:
-        sql_add(&q,
+        sql_add(q,
                 "INSERT INTO monthly (ym, host, dl, ul) VALUES (?1, ?2, ?3, ?4)"
                 " ON CONFLICT (ym, host) DO UPDATE SET dl = min(dl + excluded.dl, %" PRIu64 "),"
                 " ul = min(ul + excluded.ul, %" PRIu64 ")",
                 STORE_COUNTER_MAX, STORE_COUNTER_MAX);
         break;
-    case ST_SERIES:
-        sql_series(&q);
-        break;
     case ST_SPAN:
-        /* SQLite reads a lone min() or max() off the key's ends, but both in
-         * one SELECT with a scan of the whole table. */
-        sql_text(&q, "SELECT (SELECT min(ts) FROM bins), (SELECT max(ts) FROM bins)");
+    case ST_SPAN_HOURS:
+    case ST_SPAN_DAYS:
+        sql_span(q, (enum store_sqlite_level)(id - ST_SPAN));
         break;
-    case ST_TRAFF_ALL:
-        sql_text(&q, "SELECT h.key, m.dl, m.ul FROM monthly AS m JOIN hosts AS h ON h.id = m.host"
-                     " WHERE m.ym = ?1 ORDER BY h.key");
+    case ST_SERIES:
+    case ST_STEPS_HOURS:
+    case ST_STEPS_DAYS:
+        sql_series(q, (enum store_sqlite_level)(id - ST_SERIES));
         break;
-    case ST_TRAFF_ONE:
-        sql_text(&q, "SELECT dl, ul FROM monthly"
-                     " WHERE ym = ?1 AND host = (SELECT id FROM hosts WHERE key = ?2)");
+    default:
+        q->over = true; /* a statement without SQL: caught by the first open */
         break;
-    case ST__COUNT:
-        return -EINVAL;
     }
-    if (q.over)
+}
+
+static int compile(struct sqlite_store *s, const struct sql *q, sqlite3_stmt **out)
+{
+    if (q->over)
         return -EOVERFLOW;
-    int rc =
-        sqlite3_prepare_v3(s->db, q.s, (int)q.len + 1, SQLITE_PREPARE_PERSISTENT, &s->st[id], NULL);
+    int rc = sqlite3_prepare_v3(s->db, q->s, (int)q->len + 1, SQLITE_PREPARE_PERSISTENT, out, NULL);
     if (rc != SQLITE_OK) {
-        log_msg(LOG_ERR, "store: %s: cannot prepare \"%s\": %s", s->path, q.s,
+        log_msg(LOG_ERR, "store: %s: cannot prepare \"%s\": %s", s->path, q->s,
                 sqlite3_errmsg(s->db));
         return schema_errno(s->db, rc);
     }
     return 0;
 }
 
-/* Steps a statement that returns no rows. */
-static int run(struct sqlite_store *s, sqlite3_stmt *st)
+static int prepare(struct sqlite_store *s, enum stmt_id id)
+{
+    struct sql q = {.len = 0, .over = false};
+    sql_build(&q, id);
+    return compile(s, &q, &s->st[id]);
+}
+
+int store_sqlite_top_stmt(struct sqlite_store *s, enum store_sqlite_level lv, int cls,
+                          sqlite3_stmt **out)
+{
+    sqlite3_stmt **st = &s->top[lv][cls];
+    if (!*st) {
+        struct sql q = {.len = 0, .over = false};
+        sql_top(&q, lv, cls);
+        int rc = compile(s, &q, st);
+        if (rc < 0)
+            return rc;
+    }
+    *out = *st;
+    return 0;
+}
+
+int store_sqlite_run(struct sqlite_store *s, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     int err = rc == SQLITE_DONE ? 0 : schema_errno(s->db, rc);
@@ -429,6 +484,9 @@ static int sqlite_close(struct store *base)
     struct sqlite_store *s = (struct sqlite_store *)base;
     for (int id = 0; id < ST__COUNT; id++)
         sqlite3_finalize(s->st[id]);
+    for (int lv = 0; lv < STORE_SQLITE_LEVELS; lv++)
+        for (int c = 0; c < CLASS__COUNT; c++)
+            sqlite3_finalize(s->top[lv][c]);
     /* Closing the last connection checkpoints the WAL into the file. */
     int rc = sqlite3_close_v2(s->db);
     rc = rc == SQLITE_OK ? 0 : schema_errno(NULL, rc);
@@ -481,11 +539,11 @@ static int put_prepare(const struct bin_batch *b, struct put_item *items)
                 return rc;
             last_ts = r->ts;
         }
-        items[i].row = i;
+        items[i].row = (uint32_t)i;
         items[i].ts = r->ts;
         items[i].dir = r->dir;
-        items[i].ym = ym;
-        items[i].all = host_is_all(&r->host);
+        items[i].step = ym;
+        items[i].all = store_sqlite_host_is_all(&r->host);
     }
     return 0;
 }
@@ -498,7 +556,7 @@ static int host_id(struct sqlite_store *s, const struct of_addr *a, int64_t *out
         return 0;
     }
     uint8_t key[HOST_KEY_LEN];
-    host_key(a, key);
+    store_sqlite_host_key(a, key);
     /* Inside our write transaction no one else can add the host between the
      * lookup and the insert. */
     sqlite3_stmt *st = s->st[ST_HOST_ID];
@@ -515,7 +573,7 @@ static int host_id(struct sqlite_store *s, const struct of_addr *a, int64_t *out
         st = s->st[ST_HOST_ADD];
         sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
         sqlite3_bind_blob(st, 2, key, sizeof(key), SQLITE_STATIC);
-        rc = run(s, st);
+        rc = store_sqlite_run(s, st);
         if (rc < 0)
             return rc;
         id = sqlite3_last_insert_rowid(s->db);
@@ -537,8 +595,8 @@ static int put_item_month_cmp(const void *pa, const void *pb)
     const struct put_item *b = pb;
     int c = cmp_i64(a->host, b->host);
     if (c == 0)
-        c = cmp_i64(a->ym, b->ym);
-    return c ? c : cmp_i64((int64_t)a->row, (int64_t)b->row);
+        c = cmp_i64(a->step, b->step);
+    return c ? c : cmp_i64(a->row, b->row);
 }
 
 /* (ts, dir, host): the bins table's key. */
@@ -551,20 +609,139 @@ static int put_item_bin_cmp(const void *pa, const void *pb)
         c = cmp_i64(a->dir, b->dir);
     if (c == 0)
         c = cmp_i64(a->host, b->host);
-    return c ? c : cmp_i64((int64_t)a->row, (int64_t)b->row);
+    return c ? c : cmp_i64(a->row, b->row);
 }
 
-static int put_bin(struct sqlite_store *s, const struct put_item *it, const struct bin_row *r)
+/* (hour or day, dir, host): the rollup tables' key. */
+static int put_item_step_cmp(const void *pa, const void *pb)
 {
-    sqlite3_stmt *st = s->st[ST_BIN_PUT];
-    sqlite3_bind_int64(st, 1, it->host);
-    sqlite3_bind_int(st, 2, it->dir);
-    sqlite3_bind_int64(st, 3, it->ts);
-    for (int c = 0; c < CLASS__COUNT; c++) {
-        sqlite3_bind_int64(st, BIN_KEY_PARAMS + 1 + c, (sqlite3_int64)r->bytes[c]);
-        sqlite3_bind_int64(st, BIN_KEY_PARAMS + 1 + CLASS__COUNT + c, (sqlite3_int64)r->packets[c]);
+    const struct put_item *a = pa;
+    const struct put_item *b = pb;
+    int c = cmp_i64(a->step, b->step);
+    if (c == 0)
+        c = cmp_i64(a->dir, b->dir);
+    return c ? c : cmp_i64(a->host, b->host);
+}
+
+/* Reads the counters of the row of level lv at (host, dir, ts) into v
+ * (level_cols(lv) of them); zeros when there is no such row. */
+static int row_get(struct sqlite_store *s, enum store_sqlite_level lv, const struct put_item *key,
+                   int64_t ts, uint64_t *v)
+{
+    sqlite3_stmt *st = s->st[ST_BIN_GET + lv];
+    size_t n = level_cols(lv);
+    sqlite3_bind_int64(st, 1, key->host);
+    sqlite3_bind_int(st, 2, key->dir);
+    sqlite3_bind_int64(st, 3, ts);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        for (size_t i = 0; i < n && rc == SQLITE_ROW; i++) {
+            int64_t x = sqlite3_column_int64(st, (int)i);
+            /* Only a file edited by hand holds negative counters; adding
+             * to them could wrap. */
+            if (x < 0)
+                rc = SQLITE_CORRUPT;
+            v[i] = (uint64_t)x;
+        }
+        if (rc == SQLITE_ROW)
+            rc = SQLITE_DONE;
+    } else {
+        memset(v, 0, n * sizeof(*v));
     }
-    return run(s, st);
+    int err = schema_errno(s->db, rc);
+    sqlite3_reset(st);
+    return err;
+}
+
+static int row_put(struct sqlite_store *s, enum store_sqlite_level lv, const struct put_item *key,
+                   int64_t ts, const uint64_t *v)
+{
+    sqlite3_stmt *st = s->st[ST_BIN_PUT + lv];
+    sqlite3_bind_int64(st, 1, key->host);
+    sqlite3_bind_int(st, 2, key->dir);
+    sqlite3_bind_int64(st, 3, ts);
+    for (size_t i = 0; i < level_cols(lv); i++)
+        sqlite3_bind_int64(st, BIN_KEY_PARAMS + 1 + (int)i, (sqlite3_int64)v[i]);
+    return store_sqlite_run(s, st);
+}
+
+/* Adds the row to its bin and stores the bin's bytes after the addition in
+ * now, for the rollups' peaks. The sums are computed here rather than in
+ * SQL: an upsert that adds in SQL cannot tell the new values without a
+ * RETURNING clause, which costs SQLite a temporary table per row, more than
+ * the read, and min() per column costs more than the read as well. */
+static int put_bin(struct sqlite_store *s, const struct put_item *it, const struct bin_row *r,
+                   uint64_t now[CLASS__COUNT])
+{
+    uint64_t v[NCOUNTERS] = {0};
+    int rc = row_get(s, STORE_SQLITE_BINS, it, it->ts, v);
+    if (rc < 0)
+        return rc;
+    for (size_t c = 0; c < CLASS__COUNT; c++) {
+        v[c] = store_sqlite_sat_add(v[c], r->bytes[c]);
+        v[CLASS__COUNT + c] = store_sqlite_sat_add(v[CLASS__COUNT + c], r->packets[c]);
+        now[c] = v[c];
+    }
+    return row_put(s, STORE_SQLITE_BINS, it, it->ts, v);
+}
+
+/* put_check_row keeps every counter of r at most INT64_MAX, as
+ * store_sqlite_sat_add needs. */
+static void rollup_add(struct rollup_acc *acc, const struct bin_row *r,
+                       const uint64_t now[CLASS__COUNT])
+{
+    for (size_t c = 0; c < CLASS__COUNT; c++) {
+        acc->v[c] = store_sqlite_sat_add(acc->v[c], r->bytes[c]);
+        acc->v[CLASS__COUNT + c] = store_sqlite_sat_add(acc->v[CLASS__COUNT + c], r->packets[c]);
+        if (now[c] > acc->v[NCOUNTERS + c])
+            acc->v[NCOUNTERS + c] = now[c];
+    }
+}
+
+/* Adds a batch's share to a rollup row: sums add up, the peak is the
+ * larger one. */
+static int put_rollup(struct sqlite_store *s, enum store_sqlite_level lv,
+                      const struct put_item *key, const struct rollup_acc *acc)
+{
+    uint64_t v[NROLLUP] = {0};
+    int rc = row_get(s, lv, key, key->step, v);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < NCOUNTERS; i++)
+        v[i] = store_sqlite_sat_add(v[i], acc->v[i]);
+    for (size_t i = NCOUNTERS; i < NROLLUP; i++)
+        v[i] = acc->v[i] > v[i] ? acc->v[i] : v[i];
+    return row_put(s, lv, key, key->step, v);
+}
+
+/* Adds the batch to the rollups of level lv: one upsert per run of items
+ * with the same step, dir and host. now holds each row's bin bytes after
+ * the batch's addition, indexed by row. */
+static int put_rollups(struct sqlite_store *s, enum store_sqlite_level lv,
+                       const struct bin_batch *b, struct put_item *items, const uint64_t *now)
+{
+    bool sorted = true;
+    for (size_t i = 0; i < b->n; i++) {
+        items[i].step = store_sqlite_floor(items[i].ts, levels[lv].step);
+        if (i > 0 && put_item_step_cmp(&items[i - 1], &items[i]) > 0)
+            sorted = false;
+    }
+    /* A batch mostly holds one bin, and then the bins' order is already
+     * the rollups' order. */
+    if (!sorted)
+        qsort(items, b->n, sizeof(*items), put_item_step_cmp);
+    size_t i = 0;
+    while (i < b->n) {
+        const struct put_item *first = &items[i];
+        struct rollup_acc acc;
+        memset(&acc, 0, sizeof(acc));
+        for (; i < b->n && put_item_step_cmp(&items[i], first) == 0; i++)
+            rollup_add(&acc, &b->rows[items[i].row], &now[(size_t)items[i].row * CLASS__COUNT]);
+        int rc = put_rollup(s, lv, first, &acc);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 static int put_month(struct sqlite_store *s, int64_t host, int32_t ym, uint64_t dl, uint64_t ul)
@@ -576,7 +753,7 @@ static int put_month(struct sqlite_store *s, int64_t host, int32_t ym, uint64_t 
     sqlite3_bind_int64(st, 2, host);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)dl);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)ul);
-    return run(s, st);
+    return store_sqlite_run(s, st);
 }
 
 /* Adds the totals of each run of items with the same host and month. */
@@ -587,26 +764,25 @@ static int put_months(struct sqlite_store *s, const struct bin_batch *b,
     while (i < b->n) {
         const struct put_item *first = &items[i];
         uint64_t sum[DIR__COUNT] = {0, 0};
-        for (; i < b->n && items[i].host == first->host && items[i].ym == first->ym; i++) {
+        for (; i < b->n && items[i].host == first->host && items[i].step == first->step; i++) {
             uint64_t v = b->rows[items[i].row].bytes[CLASS_TOTAL];
-            if (v > (uint64_t)INT64_MAX - sum[items[i].dir])
-                return -ERANGE;
-            sum[items[i].dir] += v;
+            sum[items[i].dir] = store_sqlite_sat_add(sum[items[i].dir], v);
         }
         if (first->all)
             continue;
-        int rc = put_month(s, first->host, first->ym, sum[DIR_R], sum[DIR_S]);
+        int rc = put_month(s, first->host, (int32_t)first->step, sum[DIR_R], sum[DIR_S]);
         if (rc < 0)
             return rc;
     }
     return 0;
 }
 
-static int put_rows(struct sqlite_store *s, const struct bin_batch *b, struct put_item *items)
+static int put_rows(struct sqlite_store *s, const struct bin_batch *b, struct put_item *items,
+                    uint64_t *now)
 {
     for (size_t i = 0; i < b->n; i++) {
         struct of_addr a;
-        int rc = host_norm(&b->rows[items[i].row].host, &a);
+        int rc = store_sqlite_host_norm(&b->rows[items[i].row].host, &a);
         if (rc == 0)
             rc = host_id(s, &a, &items[i].host);
         if (rc < 0)
@@ -618,11 +794,15 @@ static int put_rows(struct sqlite_store *s, const struct bin_batch *b, struct pu
         return rc;
     qsort(items, b->n, sizeof(*items), put_item_bin_cmp);
     for (size_t i = 0; i < b->n; i++) {
-        rc = put_bin(s, &items[i], &b->rows[items[i].row]);
+        rc = put_bin(s, &items[i], &b->rows[items[i].row],
+                     &now[(size_t)items[i].row * CLASS__COUNT]);
         if (rc < 0)
             return rc;
     }
-    return 0;
+    rc = put_rollups(s, STORE_SQLITE_HOURS, b, items, now);
+    if (rc == 0)
+        rc = put_rollups(s, STORE_SQLITE_DAYS, b, items, now);
+    return rc;
 }
 
 static void put_abort(struct sqlite_store *s, size_t n, int rc)
@@ -631,7 +811,7 @@ static void put_abort(struct sqlite_store *s, size_t n, int rc)
         log_msg(LOG_ERR, "store: %s: writing %zu rows failed (%s): %s", s->path, n, strerror(-rc),
                 sqlite3_errmsg(s->db));
     if (!sqlite3_get_autocommit(s->db))
-        (void)run(s, s->st[ST_ROLLBACK]);
+        (void)store_sqlite_run(s, s->st[ST_ROLLBACK]);
     cache_clear(&s->hosts);
 }
 
@@ -642,164 +822,37 @@ static int sqlite_put_bins(struct store *base, const struct bin_batch *b)
         return -EROFS;
     if (b->n == 0)
         return 0;
+    if (b->n > STORE_SQLITE_BATCH_MAX)
+        return -E2BIG;
     int rc = -ENOMEM;
     struct put_item *items = calloc(b->n, sizeof(*items));
-    if (!items)
+    uint64_t *now = calloc(b->n, CLASS__COUNT * sizeof(*now));
+    if (!items || !now)
         goto out;
     rc = put_prepare(b, items);
     if (rc < 0)
         goto out;
-    rc = run(s, s->st[ST_BEGIN]);
+    rc = store_sqlite_run(s, s->st[ST_BEGIN]);
     if (rc == 0)
-        rc = put_rows(s, b, items);
+        rc = put_rows(s, b, items, now);
     if (rc == 0)
-        rc = run(s, s->st[ST_COMMIT]);
+        rc = store_sqlite_run(s, s->st[ST_COMMIT]);
     if (rc < 0)
         put_abort(s, b->n, rc);
 out:
+    free(now);
     free(items);
     return rc;
-}
-
-/* ---- queries ---- */
-
-/* Narrows [from, to) to the bins stored and moves from up to a bin start.
- * *none when no bin can be in the range. */
-static int series_range(struct sqlite_store *s, int64_t *from, int64_t *to, bool *none)
-{
-    sqlite3_stmt *st = s->st[ST_SPAN];
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        rc = schema_errno(s->db, rc);
-        sqlite3_reset(st);
-        return rc;
-    }
-    bool empty = sqlite3_column_type(st, 0) == SQLITE_NULL;
-    int64_t lo = sqlite3_column_int64(st, 0);
-    int64_t hi = sqlite3_column_int64(st, 1);
-    sqlite3_reset(st);
-    *none = true;
-    if (empty)
-        return 0;
-    int64_t f = *from > lo ? *from : lo;
-    int64_t t = *to;
-    if (hi < INT64_MAX && t > hi + 1)
-        t = hi + 1;
-    int64_t mod = f % BIN_SECONDS;
-    if (mod < 0)
-        mod += BIN_SECONDS;
-    if (mod != 0) {
-        if (f > INT64_MAX - BIN_SECONDS)
-            return 0;
-        f += BIN_SECONDS - mod;
-    }
-    if (f >= t || t > INT64_MAX - BIN_SECONDS)
-        return 0;
-    *from = f;
-    *to = t;
-    *none = false;
-    return 0;
-}
-
-static int series_walk(struct sqlite_store *s, sqlite3_stmt *st, struct bin_row *row, series_cb cb,
-                       void *arg)
-{
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        row->ts = sqlite3_column_int64(st, 0);
-        for (int c = 0; c < CLASS__COUNT; c++) {
-            row->bytes[c] = (uint64_t)sqlite3_column_int64(st, 1 + c);
-            row->packets[c] = (uint64_t)sqlite3_column_int64(st, 1 + CLASS__COUNT + c);
-        }
-        int rc = cb(row, arg);
-        if (rc != 0)
-            return rc;
-    }
-    return schema_errno(s->db, step);
-}
-
-static int sqlite_get_series(struct store *base, const struct of_addr *host, int dir, int64_t from,
-                             int64_t to, series_cb cb, void *arg)
-{
-    struct sqlite_store *s = (struct sqlite_store *)base;
-    struct bin_row row;
-    memset(&row, 0, sizeof(row));
-    if (dir < 0 || dir >= DIR__COUNT || host_norm(host, &row.host) < 0)
-        return -EINVAL;
-    row.dir = (uint8_t)dir;
-    bool none = true;
-    int rc = series_range(s, &from, &to, &none);
-    if (rc < 0 || none)
-        return rc;
-    uint8_t key[HOST_KEY_LEN];
-    host_key(&row.host, key);
-    sqlite3_stmt *st = s->st[ST_SERIES];
-    sqlite3_bind_blob(st, 1, key, sizeof(key), SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, dir);
-    sqlite3_bind_int64(st, 3, from);
-    sqlite3_bind_int64(st, 4, to);
-    rc = series_walk(s, st, &row, cb, arg);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc;
-}
-
-static int traff_walk(struct sqlite_store *s, sqlite3_stmt *st, const struct of_addr *host,
-                      traff_cb cb, void *arg)
-{
-    struct traff_row row;
-    memset(&row, 0, sizeof(row));
-    int col = host ? 0 : 1;
-    int rc;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (host) {
-            row.host = *host;
-        } else {
-            rc = host_from_key(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), &row.host);
-            if (rc < 0)
-                goto out;
-        }
-        row.dl = (uint64_t)sqlite3_column_int64(st, col);
-        row.ul = (uint64_t)sqlite3_column_int64(st, col + 1);
-        rc = cb(&row, arg);
-        if (rc != 0)
-            goto out;
-    }
-    rc = schema_errno(s->db, step);
-out:
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc;
-}
-
-static int sqlite_get_traff(struct store *base, int year, int month, const struct of_addr *host,
-                            traff_cb cb, void *arg)
-{
-    struct sqlite_store *s = (struct sqlite_store *)base;
-    if (year < 1 || year > 9999 || month < 1 || month > 12)
-        return -EINVAL;
-    if (!host) {
-        sqlite3_stmt *st = s->st[ST_TRAFF_ALL];
-        sqlite3_bind_int(st, 1, year * 100 + month);
-        return traff_walk(s, st, NULL, cb, arg);
-    }
-    struct of_addr a;
-    if (host_norm(host, &a) < 0)
-        return -EINVAL;
-    uint8_t key[HOST_KEY_LEN];
-    host_key(&a, key);
-    sqlite3_stmt *st = s->st[ST_TRAFF_ONE];
-    sqlite3_bind_int(st, 1, year * 100 + month);
-    sqlite3_bind_blob(st, 2, key, sizeof(key), SQLITE_STATIC);
-    return traff_walk(s, st, &a, cb, arg);
 }
 
 const struct store_ops store_sqlite_ops = {
     .name = "sqlite",
     .open = sqlite_open,
     .put_bins = sqlite_put_bins,
-    .get_series = sqlite_get_series,
-    .get_traff = sqlite_get_traff,
+    .get_series = store_sqlite_get_series,
+    .get_traff = store_sqlite_get_traff,
+    .get_steps = store_sqlite_get_steps,
+    .get_top = store_sqlite_get_top,
+    .get_info = store_sqlite_get_info,
     .close = sqlite_close,
 };

@@ -8,10 +8,15 @@
 #ifndef OF_STORE_STORE_SQLITE_H
 #define OF_STORE_STORE_SQLITE_H
 
+#include <stdint.h>
+
 #include "store/store.h"
 
 /* How long a statement waits for another connection's lock, in ms. */
 #define STORE_SQLITE_BUSY_MS 5000
+
+/* The most rows one put_bins takes (-E2BIG beyond). */
+#define STORE_SQLITE_BATCH_MAX UINT32_MAX
 
 /* open: cfg->path is created with the schema unless cfg->readonly. A
  * read-only open needs an existing file of exactly this program's schema
@@ -19,8 +24,19 @@
  * put_bins: -EINVAL for a row with an invalid address, a direction other than
  * DIR_R/DIR_S, or a ts that is not a multiple of BIN_SECONDS; -ERANGE for a
  * counter above INT64_MAX (SQLite integers are signed); nothing is written
- * then. -EBUSY when another writer held the file for STORE_SQLITE_BUSY_MS.
- * get_series / get_traff: -EINVAL for an invalid dir, address or month. */
+ * then; -E2BIG for more than STORE_SQLITE_BATCH_MAX rows. -EBUSY when another
+ * writer held the file for STORE_SQLITE_BUSY_MS.
+ * get_series / get_traff / get_steps / get_top: -EINVAL for an invalid dir,
+ * address, month, step or class.
+ * get_steps: a few microseconds per step of the range, however many hosts
+ * the store has.
+ * get_top: hosts with equal bytes come in the order the store first saw
+ * them. A ranking reads every host's row of every step of the range (about
+ * 0.1 us each): whole days and hours of the range are read from the
+ * rollups, only its ragged edges from the bins, so a range of whole hours
+ * costs far less than one that starts and ends inside hours.
+ * get_info: schema_version is the file's; size_bytes counts the database
+ * file and its -wal file. */
 extern const struct store_ops store_sqlite_ops;
 
 #endif

@@ -1,6 +1,8 @@
 /* tests/unit/store/test_store_sqlite.c: the SQLite store on real database
- * files, one fresh temporary directory per test. Times are UTC (TZ is set in
- * each setup) unless a test says otherwise, so that months are predictable. */
+ * files, one fresh temporary directory per test (see store_fixture.h):
+ * opening, writing bins, monthly totals and rollups, and reading series and
+ * monthly totals back. The other queries are in test_store_sqlite_query.c,
+ * the upgrades of old files in test_schema.c. */
 /* cmocka.h needs these first */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,15 +24,9 @@
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/store_sqlite.h"
+#include "unit/store/store_fixture.h"
 
-#define T_JAN15 INT64_C(1705276800) /* 2024-01-15 00:00:00 UTC */
-#define T_FEB01 INT64_C(1706745600) /* 2024-02-01 00:00:00 UTC */
 #define MAX_GOT 64
-
-struct fixture {
-    char dir[64];
-    char path[128];
-};
 
 struct series_got {
     struct bin_row rows[MAX_GOT];
@@ -43,91 +39,6 @@ struct traff_got {
     size_t n;
     int stop_after;
 };
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof(*f));
-    if (!f)
-        return -1;
-    (void)snprintf(f->dir, sizeof(f->dir), "/tmp/of-store-test-XXXXXX");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    (void)snprintf(f->path, sizeof(f->path), "%s/of.db", f->dir);
-    setenv("TZ", "UTC", 1);
-    tzset();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char p[512];
-            (void)snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name);
-            (void)unlink(p);
-        }
-        closedir(d);
-    }
-    (void)rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static struct store *open_store(const char *path, int readonly)
-{
-    struct store_cfg cfg = {.backend = "sqlite", .path = path, .readonly = readonly};
-    struct store *s = NULL;
-    assert_int_equal(store_open(&s, &cfg), 0);
-    assert_non_null(s);
-    return s;
-}
-
-static int try_open(const char *path, int readonly)
-{
-    struct store_cfg cfg = {.backend = NULL, .path = path, .readonly = readonly};
-    struct store *s = NULL;
-    int rc = store_open(&s, &cfg);
-    if (rc == 0)
-        assert_int_equal(store_close(s), 0);
-    return rc;
-}
-
-static struct of_addr ip(const char *text)
-{
-    struct of_addr a;
-    assert_int_equal(addr_parse(text, &a), 0);
-    return a;
-}
-
-/* A row whose counters all derive from seed: bytes[c] = seed * 1000 + c,
- * packets[c] = seed * 10 + c. */
-static struct bin_row mkrow(const char *host, int dir, int64_t ts, uint64_t seed)
-{
-    struct bin_row r;
-    memset(&r, 0, sizeof(r));
-    r.host = ip(host);
-    r.dir = (uint8_t)dir;
-    r.ts = ts;
-    for (int c = 0; c < CLASS__COUNT; c++) {
-        r.bytes[c] = seed * 1000 + (uint64_t)c;
-        r.packets[c] = seed * 10 + (uint64_t)c;
-    }
-    return r;
-}
-
-static void put(struct store *s, const struct bin_row *rows, size_t n)
-{
-    struct bin_batch b = {.rows = rows, .n = n};
-    assert_int_equal(store_put_bins(s, &b), 0);
-}
 
 static int series_cb_collect(const struct bin_row *row, void *arg)
 {
@@ -171,48 +82,6 @@ static void assert_row_seed(const struct bin_row *r, int64_t ts, uint64_t seed, 
         assert_int_equal(r->bytes[c], times * (seed * 1000 + (uint64_t)c));
         assert_int_equal(r->packets[c], times * (seed * 10 + (uint64_t)c));
     }
-}
-
-static void assert_host(const struct of_addr *a, const char *text)
-{
-    char buf[ADDR_STRLEN];
-    assert_string_equal(addr_format(a, buf, sizeof(buf)), text);
-}
-
-static sqlite3 *raw_open(const char *path)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    return db;
-}
-
-static void raw_exec(sqlite3 *db, const char *sql)
-{
-    char *err = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-    if (rc != SQLITE_OK)
-        fail_msg("%s: %s", sql, err ? err : "?");
-}
-
-static int64_t raw_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static int64_t count_rows(const char *path, const char *table)
-{
-    sqlite3 *db = raw_open(path);
-    char sql[128];
-    (void)snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-    int64_t n = raw_int(db, sql);
-    sqlite3_close(db);
-    return n;
 }
 
 static void test_backend_names(void **state)
@@ -491,14 +360,14 @@ static void test_reopen_keeps_data(void **state)
 static void test_schema_version(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(schema_version(), 1);
+    assert_int_equal(schema_version(), 2);
     struct store *s = open_store(f->path, 0);
     sqlite3 *db = raw_open(f->path);
     assert_int_equal(raw_int(db, "PRAGMA user_version"), schema_version());
     assert_int_equal(raw_int(db, "PRAGMA application_id"), SCHEMA_APP_ID);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                 " ('hosts', 'bins', 'monthly')"),
-                     3);
+                                 " ('hosts', 'bins', 'monthly', 'bins_1h', 'bins_1d')"),
+                     5);
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -516,12 +385,14 @@ static void test_future_version_refused(void **state)
     struct fixture *f = *state;
     assert_int_equal(try_open(f->path, 0), 0);
     sqlite3 *db = raw_open(f->path);
-    raw_exec(db, "PRAGMA user_version = 2");
+    char sql[64];
+    (void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", schema_version() + 1);
+    raw_exec(db, sql);
     sqlite3_close(db);
     assert_int_equal(try_open(f->path, 0), -EPROTO);
     assert_int_equal(try_open(f->path, 1), -EPROTO);
     db = raw_open(f->path);
-    assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), schema_version() + 1);
     sqlite3_close(db);
 }
 
@@ -667,6 +538,206 @@ static void test_failure_midway_rolls_back(void **state)
     assert_int_equal(store_close(s), 0);
 }
 
+/* A row with only total and web bytes; packets are a tenth of the bytes. */
+static struct bin_row mkweb(const char *host, int dir, int64_t ts, uint64_t total, uint64_t web)
+{
+    struct bin_row r;
+    memset(&r, 0, sizeof(r));
+    r.host = ip(host);
+    r.dir = (uint8_t)dir;
+    r.ts = ts;
+    r.bytes[CLASS_TOTAL] = total;
+    r.bytes[CLASS_WEB] = web;
+    r.packets[CLASS_TOTAL] = total / 10;
+    r.packets[CLASS_WEB] = web / 10;
+    return r;
+}
+
+/* Column col ("b_total", "m_web", ...) of the rollup row of host, dir and
+ * step start ts in table; -1 when there is no such row. */
+static int64_t rollup(const char *path, const char *table, const char *host, int dir, int64_t ts,
+                      const char *col)
+{
+    sqlite3 *db = raw_open(path);
+    char sql[256];
+    (void)snprintf(sql, sizeof(sql),
+                   "SELECT coalesce((SELECT %s FROM %s WHERE ts = %lld AND dir = %d AND"
+                   " host = (SELECT id FROM hosts WHERE ip = '%s')), -1)",
+                   col, table, (long long)ts, dir, host);
+    int64_t v = raw_int(db, sql);
+    sqlite3_close(db);
+    return v;
+}
+
+struct roll_want {
+    const char *table;
+    int64_t ts;
+    int64_t b_total, m_total, b_web, m_web, p_total;
+};
+
+static void assert_rollup(const char *path, const char *host, int dir, const struct roll_want *w)
+{
+    assert_int_equal(rollup(path, w->table, host, dir, w->ts, "b_total"), w->b_total);
+    assert_int_equal(rollup(path, w->table, host, dir, w->ts, "m_total"), w->m_total);
+    assert_int_equal(rollup(path, w->table, host, dir, w->ts, "b_web"), w->b_web);
+    assert_int_equal(rollup(path, w->table, host, dir, w->ts, "m_web"), w->m_web);
+    assert_int_equal(rollup(path, w->table, host, dir, w->ts, "p_total"), w->p_total);
+    assert_int_equal(rollup(path, w->table, host, dir, w->ts, "b_sip"), 0);
+    assert_int_equal(rollup(path, w->table, host, dir, w->ts, "m_sip"), 0);
+}
+
+/* Sums and peaks per hour and per UTC day, each class's peak on its own,
+ * for rows given in no particular order. */
+static void test_rollup_across_boundaries(void **state)
+{
+    struct fixture *f = *state;
+    const int64_t jan16 = T_JAN15 + T_DAY;
+    struct store *s = open_store(f->path, 0);
+    const struct bin_row rows[] = {
+        mkweb("10.0.0.1", DIR_R, jan16 + T_HOUR, 1000, 1), /* 01:00 */
+        mkweb("10.0.0.1", DIR_R, jan16 - 600, 100, 10),    /* Jan 15 23:50 */
+        mkweb("10.0.0.1", DIR_S, jan16 - 300, 5, 0),       /* upload: its own rows */
+        mkweb("10.0.0.1", DIR_R, jan16 - 300, 50, 40),     /* 23:55: web's peak */
+        mkweb("10.0.0.1", DIR_R, jan16, 7, 7),             /* Jan 16 00:00 */
+        mkweb("10.0.0.1", DIR_R, jan16 + 3300, 1, 0),      /* 00:55 */
+        mkweb("0.0.0.0", DIR_R, jan16 - 300, 60, 50),      /* all hosts: rolled up too */
+        mkweb("0.0.0.0", DIR_R, jan16, 8, 8),
+    };
+    put(s, rows, OF_ARRAY_LEN(rows));
+    assert_int_equal(store_close(s), 0);
+
+    const struct roll_want r[] = {
+        {"bins_1h", jan16 - T_HOUR, 150, 100, 50, 40, 15},
+        {"bins_1h", jan16, 8, 7, 7, 7, 0},
+        {"bins_1h", jan16 + T_HOUR, 1000, 1000, 1, 1, 100},
+        {"bins_1d", T_JAN15, 150, 100, 50, 40, 15},
+        {"bins_1d", jan16, 1008, 1000, 8, 7, 100},
+    };
+    for (size_t i = 0; i < OF_ARRAY_LEN(r); i++)
+        assert_rollup(f->path, "10.0.0.1", DIR_R, &r[i]);
+    const struct roll_want up = {"bins_1h", jan16 - T_HOUR, 5, 5, 0, 0, 0};
+    assert_rollup(f->path, "10.0.0.1", DIR_S, &up);
+    assert_int_equal(rollup(f->path, "bins_1h", "10.0.0.1", DIR_S, jan16, "b_total"), -1);
+    const struct roll_want all[] = {
+        {"bins_1h", jan16 - T_HOUR, 60, 60, 50, 50, 6},
+        {"bins_1d", jan16, 8, 8, 8, 8, 0},
+    };
+    for (size_t i = 0; i < OF_ARRAY_LEN(all); i++)
+        assert_rollup(f->path, "0.0.0.0", DIR_R, &all[i]);
+    assert_int_equal(count_rows(f->path, "bins_1h"), 6);
+    assert_int_equal(count_rows(f->path, "bins_1d"), 5);
+    assert_rollups_match_bins(f->path);
+}
+
+/* A bin written again grows, and the peak is the bin's new size, not the
+ * largest piece any one write added. */
+static void test_rollup_peak_is_the_bin(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->path, 0);
+    const struct bin_row first[] = {
+        mkweb("10.0.0.1", DIR_R, T_JAN15, 100, 0),
+        mkweb("10.0.0.1", DIR_R, T_JAN15 + 300, 150, 0),
+    };
+    put(s, first, OF_ARRAY_LEN(first));
+    const struct bin_row again = mkweb("10.0.0.1", DIR_R, T_JAN15, 100, 0);
+    put(s, &again, 1);
+    struct roll_want w = {"bins_1h", T_JAN15, 350, 200, 0, 0, 35};
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+    w.table = "bins_1d";
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+
+    /* twice in one batch, and the other bin too */
+    const struct bin_row twice[] = {
+        mkweb("10.0.0.1", DIR_R, T_JAN15, 30, 3),
+        mkweb("10.0.0.1", DIR_R, T_JAN15 + 300, 1, 1),
+        mkweb("10.0.0.1", DIR_R, T_JAN15, 30, 3),
+    };
+    put(s, twice, OF_ARRAY_LEN(twice));
+    w = (struct roll_want){"bins_1h", T_JAN15, 411, 260, 7, 6, 41};
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+    w.table = "bins_1d";
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+    assert_int_equal(store_close(s), 0);
+    assert_rollups_match_bins(f->path);
+}
+
+/* Rollup sums stop at STORE_COUNTER_MAX like the bins' sums. */
+static void test_rollup_saturates(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->path, 0);
+    struct bin_row rows[3];
+    for (size_t i = 0; i < OF_ARRAY_LEN(rows); i++) {
+        rows[i] = mkweb("10.0.0.1", DIR_R, T_JAN15 + 300 * (int64_t)i, STORE_COUNTER_MAX, 1);
+        rows[i].packets[CLASS_TOTAL] = 7;
+    }
+    put(s, rows, 2);
+    put(s, &rows[2], 1);
+    put(s, &rows[2], 1); /* that bin saturates too */
+    struct traff_got t;
+    assert_int_equal(traff(s, 2024, 1, NULL, &t), 1);
+    assert_int_equal(t.rows[0].dl, STORE_COUNTER_MAX);
+    assert_int_equal(store_close(s), 0);
+    const char *const tables[] = {"bins_1h", "bins_1d"};
+    for (size_t i = 0; i < OF_ARRAY_LEN(tables); i++) {
+        const struct roll_want w = {tables[i], T_JAN15, STORE_COUNTER_MAX, STORE_COUNTER_MAX, 4,
+                                    2,         28};
+        assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+    }
+}
+
+/* Many small batches of rows in random places: the rollups hold exactly
+ * what the bins add up to, whatever the order and the repeats. */
+static void test_rollup_random_batches(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const hosts[] = {"10.0.0.1", "10.0.0.2", "2001:db8::1", "0.0.0.0"};
+    struct store *s = open_store(f->path, 0);
+    uint64_t x = 42;
+    struct bin_row rows[40];
+    for (int batch = 0; batch < 60; batch++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        size_t n = 1 + (size_t)(x >> 33) % OF_ARRAY_LEN(rows);
+        for (size_t i = 0; i < n; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            /* 3 days of bins, but mostly a few hours around midnight */
+            int64_t bin = (int64_t)(x >> 40) % (x & 1 ? 864 : 48) + (x & 1 ? 0 : 264);
+            rows[i] = mkrow(hosts[(x >> 20) % 4], (int)((x >> 24) & 1), T_JAN15 + bin * 300,
+                            (x >> 28) % 1000);
+        }
+        put(s, rows, n);
+    }
+    assert_int_equal(store_close(s), 0);
+    assert_true(count_rows(f->path, "bins_1h") > 100);
+    assert_rollups_match_bins(f->path);
+}
+
+/* A batch that fails while writing the daily rollups leaves no trace in
+ * the bins or the hourly rollups either. */
+static void test_rollup_failure_rolls_back(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->path, 0);
+    const struct bin_row a = mkrow("10.0.0.1", DIR_R, T_JAN15, 1);
+    put(s, &a, 1);
+    sqlite3 *db = raw_open(f->path);
+    raw_exec(db, "CREATE TRIGGER boom BEFORE INSERT ON bins_1d WHEN NEW.ts = 1705363200"
+                 " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+    sqlite3_close(db);
+    const struct bin_row batch[] = {
+        mkrow("10.0.0.1", DIR_R, T_JAN15 + 300, 2),
+        mkrow("10.0.0.1", DIR_R, T_JAN15 + T_DAY, 3), /* a new day: the trigger's */
+    };
+    struct bin_batch b = {.rows = batch, .n = OF_ARRAY_LEN(batch)};
+    assert_true(store_put_bins(s, &b) < 0);
+    assert_int_equal(store_close(s), 0);
+    assert_int_equal(count_rows(f->path, "bins"), 1);
+    assert_int_equal(count_rows(f->path, "bins_1h"), 1);
+    assert_int_equal(count_rows(f->path, "bins_1d"), 1);
+    assert_rollups_match_bins(f->path);
+}
+
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -752,6 +823,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readonly_while_writing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_rows_write_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_midway_rolls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollup_across_boundaries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollup_peak_is_the_bin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollup_saturates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollup_random_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollup_failure_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_big_batch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,134 @@
+/* store/store_sqlite_int.h: what the two files of the SQLite backend share.
+ *
+ * store_sqlite.c opens and closes the store, prepares its statements and
+ * writes batches (bins, rollups, monthly totals); store_sqlite_query.c
+ * answers the queries. Nothing else includes this header: callers use
+ * store_sqlite.h and the wrappers of store.h. */
+#ifndef OF_STORE_STORE_SQLITE_INT_H
+#define OF_STORE_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store_sqlite.h"
+#include "util/hash.h"
+#include "util/log.h"
+
+/* af byte and 16 address bytes: the hosts.key column. */
+#define STORE_SQLITE_KEY_LEN 17
+
+/* The tables a series can be read from, finest first. */
+enum store_sqlite_level {
+    STORE_SQLITE_BINS,
+    STORE_SQLITE_HOURS,
+    STORE_SQLITE_DAYS,
+    STORE_SQLITE_LEVELS
+};
+
+/* Statements prepared at open. Those that exist once per level (row
+ * reads and writes, spans, series) are consecutive and in level order, so
+ * that for instance ST_SPAN + level picks the level's. */
+enum stmt_id {
+    ST_BEGIN,
+    ST_BEGIN_READ,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_HOST_ID,
+    ST_HOST_ADD,
+    ST_HOST_KEY,
+    ST_HOST_MAX,
+    ST_HOST_COUNT,
+    ST_BIN_GET,
+    ST_HOUR_GET,
+    ST_DAY_GET,
+    ST_BIN_PUT,
+    ST_HOUR_PUT,
+    ST_DAY_PUT,
+    ST_MONTH_PUT,
+    ST_SPAN,
+    ST_SPAN_HOURS,
+    ST_SPAN_DAYS,
+    ST_SERIES,
+    ST_STEPS_HOURS,
+    ST_STEPS_DAYS,
+    ST_TRAFF_ALL,
+    ST_TRAFF_ONE,
+    ST_VERSION,
+    ST__COUNT
+};
+
+struct host_slot {
+    struct of_addr a;
+    int64_t id; /* 0: empty (SQLite hands out ids from 1) */
+};
+
+struct host_cache {
+    struct hash_key key;
+    struct host_slot *slots;
+    size_t nslots; /* power of two */
+    size_t n;
+};
+
+struct sqlite_store {
+    struct store base; /* first, so that the ops can cast back */
+    sqlite3 *db;
+    char *path;
+    bool readonly;
+    sqlite3_stmt *st[ST__COUNT];
+    /* The rankings' statements, one per level and class, prepared when
+     * first used: most stores never rank most classes. */
+    sqlite3_stmt *top[STORE_SQLITE_LEVELS][CLASS__COUNT];
+    struct host_cache hosts;
+    struct log_limit log_limit;
+};
+
+/* Length in seconds of a level's steps, and its table. */
+int64_t store_sqlite_step(enum store_sqlite_level lv);
+const char *store_sqlite_table(enum store_sqlite_level lv);
+
+/* The start of the step of length step (> 0) that ts falls in. ts must be
+ * at least INT64_MIN + step. */
+int64_t store_sqlite_floor(int64_t ts, int64_t step);
+
+/* a + b, stopping at STORE_COUNTER_MAX. Both must be at most INT64_MAX,
+ * so that the sum cannot wrap. */
+static inline uint64_t store_sqlite_sat_add(uint64_t a, uint64_t b)
+{
+    uint64_t sum = a + b;
+    return sum > STORE_COUNTER_MAX ? STORE_COUNTER_MAX : sum;
+}
+
+/* A copy of a with the unused bytes of an IPv4 address zeroed, so that
+ * equal addresses have equal bytes; -EINVAL for an unknown family. */
+int store_sqlite_host_norm(const struct of_addr *a, struct of_addr *out);
+
+/* The hosts.key of a normalized address. */
+void store_sqlite_host_key(const struct of_addr *a, uint8_t key[STORE_SQLITE_KEY_LEN]);
+
+/* Whether a is the pseudo host 0.0.0.0. */
+bool store_sqlite_host_is_all(const struct of_addr *a);
+
+/* The statement that reads the hosts and bytes of class cls of the rows of
+ * level lv with ts in [?1, ?2) (a range of whole steps) and dir ?3, leaving
+ * out rows without bytes of the class. The store owns it. */
+int store_sqlite_top_stmt(struct sqlite_store *s, enum store_sqlite_level lv, int cls,
+                          sqlite3_stmt **out);
+
+/* Steps a statement that returns no rows and resets it: 0, or a negative
+ * errno (-EPROTO if it returned a row). */
+int store_sqlite_run(struct sqlite_store *s, sqlite3_stmt *st);
+
+/* The queries of the ops table (store_sqlite_query.c). */
+int store_sqlite_get_series(struct store *base, const struct of_addr *host, int dir, int64_t from,
+                            int64_t to, series_cb cb, void *arg);
+int store_sqlite_get_traff(struct store *base, int year, int month, const struct of_addr *host,
+                           traff_cb cb, void *arg);
+int store_sqlite_get_steps(struct store *base, const struct of_addr *host, int dir, int64_t from,
+                           int64_t to, enum store_step step, step_cb cb, void *arg);
+int store_sqlite_get_top(struct store *base, int dir, int cls, int64_t from, int64_t to,
+                         size_t limit, top_cb cb, void *arg);
+int store_sqlite_get_info(struct store *base, struct store_info *out);
+
+#endif

@@ -6,7 +6,7 @@ set -eu
 
 BUILD_PKGS="build-essential cmake pkg-config git ca-certificates python3
 libsqlite3-dev libpcap-dev libinih-dev libjansson-dev libmicrohttpd-dev
-libgd-dev fonts-dejavu-core libcurl4-openssl-dev libsodium-dev"
+libgd-dev libfreetype-dev fonts-dejavu-core libcurl4-openssl-dev libsodium-dev"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev clang-format sqlite3 softflowd pmacct"
 BENCH_PKGS="nfdump wrk"
 

@@ -17,6 +17,7 @@ static const struct subcommand subcommands[] = {
     {"import", cmd_import, "account capture files of export packets"},
     {"traff", cmd_traff, "monthly totals per host (the ?module=gettraff JSON)"},
     {"series", cmd_series, "stored 5-minute bins of one host"},
+    {"graph", cmd_graph, "a host's traffic chart as PNG (the ?module=graph image)"},
 };
 
 static void usage(FILE *f)

@@ -6,7 +6,11 @@
  * worker's agg is filling up, it swaps each worker's agg for an empty one
  * (a pointer swap under the worker's lock, once per flush, not per record)
  * and writes the full one to the store outside any lock. Signals are taken
- * with sigtimedwait in the writer only, so no handler runs in a worker. */
+ * with sigtimedwait in the writer only, so no handler runs in a worker.
+ *
+ * The writer also copies the counters into a status snapshot about once a
+ * second, under the same per-worker locks, and publishes it for the HTTP
+ * threads: they read snapshots only, so a worker never waits for them. */
 #include "collect/daemon.h"
 
 #include <errno.h>
@@ -21,12 +25,14 @@
 
 #include "collect/flush.h"
 #include "collect/ingest.h"
+#include "collect/status.h"
 #include "collect/udp.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 #define DAEMON_MAX_SOCKS (CONFIG_MAX_ADDRS * 2)
 #define DAEMON_TICK_MS   200
+#define DAEMON_STATUS_MS 1000
 
 struct worker {
     pthread_t thread;
@@ -41,8 +47,13 @@ struct worker {
 struct daemon {
     const struct of_config *cfg;
     struct store *st;
+    struct status_board *board; /* NULL: nobody reads status */
     struct worker *workers;
-    size_t nworkers;
+    size_t nworkers; /* allocated */
+    size_t started;  /* threads running */
+    bool running;    /* started completely: the writer may run */
+    sigset_t sigs;
+    uint64_t started_ms;
     atomic_bool stop;
     uint64_t rows_written;
     uint64_t flush_errors;
@@ -140,6 +151,13 @@ static void *worker_main(void *arg)
 static void flush_worker(struct daemon *d, struct worker *w)
 {
     if (agg_count(w->spare) == 0) {
+        /* Sized before the swap, outside the lock, so the worker does not
+         * stall growing its fresh table while packets queue up. A failed
+         * reservation only means the table grows later. */
+        ingest_lock(w->in);
+        size_t live = agg_count(ingest_agg(w->in));
+        ingest_unlock(w->in);
+        (void)agg_reserve(w->spare, live + live / 4);
         ingest_lock(w->in);
         w->spare = ingest_swap_agg(w->in, w->spare);
         ingest_unlock(w->in);
@@ -248,6 +266,53 @@ static void log_exporters(struct daemon *d)
     }
 }
 
+static const char *sock_protocol(const struct daemon *d, const struct udp_sock *s)
+{
+    return s->port == d->cfg->sflow_port ? "sflow" : "netflow";
+}
+
+/* Copies one worker's counters. The exporter table and the accounting
+ * counters are read under the worker's lock, as the swap does; the socket
+ * counters are single words only ever added to. */
+static int snapshot_worker(struct daemon *d, struct worker *w, struct status *s)
+{
+    int rc = 0;
+    for (size_t k = 0; k < w->nsocks && rc == 0; k++) {
+        const struct udp_sock *u = &w->socks[k];
+        rc = status_add_listener(s, &u->bound, u->port, sock_protocol(d, u), u->kernel_drops,
+                                 u->truncated);
+    }
+    ingest_lock(w->in);
+    struct exporter_tab *t = ingest_exporters(w->in);
+    for (size_t k = 0; k < exporter_tab_count(t) && rc == 0; k++)
+        rc = status_add_exporter(s, exporter_tab_at(t, k));
+    s->exporters_refused += exporter_tab_refused(t);
+    status_add_acct(s, ingest_agg_stats(w->in));
+    ingest_unlock(w->in);
+    return rc;
+}
+
+static void publish_status(struct daemon *d)
+{
+    struct status *s = status_new();
+    if (!s)
+        return;
+    s->taken_ms = clock_now_ms();
+    s->started_ms = d->started_ms;
+    s->workers = (unsigned)d->nworkers;
+    s->default_rate = d->cfg->agg.default_rate;
+    s->rows_written = d->rows_written;
+    s->flush_errors = d->flush_errors;
+    for (size_t i = 0; i < d->nworkers; i++) {
+        if (snapshot_worker(d, &d->workers[i], s) < 0) {
+            status_put(s); /* out of memory: keep the previous snapshot */
+            return;
+        }
+    }
+    status_finish(s);
+    status_board_publish(d->board, s);
+}
+
 /* Waits for a signal or the next tick; returns the signal or 0. */
 static int wait_signal(const sigset_t *set)
 {
@@ -256,13 +321,14 @@ static int wait_signal(const sigset_t *set)
     return sig > 0 ? sig : 0;
 }
 
-static void writer_loop(struct daemon *d, const sigset_t *set)
+static void writer_loop(struct daemon *d)
 {
     uint64_t next_flush = clock_now_ms() + d->cfg->flush_interval * 1000u;
     uint64_t next_log = clock_now_ms() + 60000u;
+    uint64_t next_status = 0;
     unsigned logs = 0;
     for (;;) {
-        int sig = wait_signal(set);
+        int sig = wait_signal(&d->sigs);
         if (sig == SIGTERM || sig == SIGINT) {
             log_msg(LOG_INFO, "signal %d: stopping", sig);
             return;
@@ -273,6 +339,10 @@ static void writer_loop(struct daemon *d, const sigset_t *set)
         if (now >= next_flush || any_wants_flush(d)) {
             flush_all(d);
             next_flush = now + d->cfg->flush_interval * 1000u;
+        }
+        if (d->board && now >= next_status) {
+            publish_status(d);
+            next_status = now + DAEMON_STATUS_MS;
         }
         if (now >= next_log) {
             log_totals(d);
@@ -299,68 +369,103 @@ static int daemon_start(struct daemon *d, const struct hash_key *key)
     }
     for (size_t i = 0; i < d->nworkers; i++) {
         int rc = pthread_create(&d->workers[i].thread, NULL, worker_main, &d->workers[i]);
-        if (rc != 0) {
-            d->nworkers = i; /* join only those that run */
-            return -rc;
-        }
+        if (rc != 0)
+            return -rc; /* daemon_free joins those that run */
+        d->started = i + 1;
     }
     return 0;
 }
 
-static void daemon_stop(struct daemon *d, size_t started)
+static void daemon_release(struct daemon *d)
 {
-    atomic_store(&d->stop, true);
-    for (size_t i = 0; i < started; i++)
-        pthread_join(d->workers[i].thread, NULL);
-}
-
-int daemon_run(const struct of_config *cfg, struct store *st)
-{
-    struct daemon d = {.cfg = cfg, .st = st};
-    struct hash_key key;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* workers inherit the mask */
-    hash_key_random(&key);
-    d.nworkers = cfg->workers ? cfg->workers : default_workers();
-    if (d.nworkers > 1 && !udp_can_share_port()) {
-        log_msg(LOG_INFO, "this system cannot spread one port over several sockets: 1 worker");
-        d.nworkers = 1;
-    }
-    d.workers = calloc(d.nworkers, sizeof(*d.workers));
-    if (!d.workers)
-        return -ENOMEM;
-    size_t asked = d.nworkers;
-    int rc = daemon_start(&d, &key);
-    size_t started = rc == 0 ? d.nworkers : (d.nworkers < asked ? d.nworkers : 0);
-    if (rc == 0) {
-        log_msg(LOG_INFO,
-                "collecting: NetFlow/IPFIX on UDP %u, sFlow on UDP %u, %zu workers, "
-                "%zu local networks, writing every %u s",
-                cfg->collector_port, cfg->sflow_port, d.nworkers, nets_count(cfg->nets),
-                cfg->flush_interval);
-        if (nets_count(cfg->nets) == 0)
-            log_msg(LOG_WARN, "no local networks configured: no host will be accounted");
-        writer_loop(&d, &set);
-    }
-    daemon_stop(&d, started);
-    if (rc == 0) {
-        flush_all(&d); /* what each worker held at stop */
-        if (d.flush_errors)
-            flush_all(&d); /* one more try for a write that failed */
-        log_totals(&d);
-        log_exporters(&d);
-    }
-    for (size_t i = 0; i < asked; i++) {
-        struct worker *w = &d.workers[i];
+    for (size_t i = 0; i < d->nworkers; i++) {
+        struct worker *w = &d->workers[i];
         for (size_t k = 0; k < w->nsocks; k++)
             udp_close(&w->socks[k]);
         ingest_free(w->in);
         agg_free(w->spare);
     }
-    free(d.workers);
-    return rc;
+    free(d->workers);
+    free(d);
+}
+
+int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *st,
+               struct status_board *board)
+{
+    struct daemon *d = calloc(1, sizeof(*d));
+    if (!d)
+        return -ENOMEM;
+    d->cfg = cfg;
+    d->st = st;
+    d->board = board;
+    d->started_ms = clock_now_ms();
+    struct hash_key key;
+    sigemptyset(&d->sigs);
+    sigaddset(&d->sigs, SIGTERM);
+    sigaddset(&d->sigs, SIGINT);
+    sigaddset(&d->sigs, SIGHUP);
+    /* Workers, and any thread the caller starts after this, inherit the mask. */
+    pthread_sigmask(SIG_BLOCK, &d->sigs, NULL);
+    hash_key_random(&key);
+    size_t n = cfg->workers ? cfg->workers : default_workers();
+    if (n > 1 && !udp_can_share_port()) {
+        log_msg(LOG_INFO, "this system cannot spread one port over several sockets: 1 worker");
+        n = 1;
+    }
+    d->workers = calloc(n, sizeof(*d->workers));
+    if (!d->workers) {
+        free(d);
+        return -ENOMEM;
+    }
+    d->nworkers = n;
+    int rc = daemon_start(d, &key);
+    if (rc < 0) {
+        daemon_free(d);
+        return rc;
+    }
+    d->running = true;
+    log_msg(LOG_INFO,
+            "collecting: NetFlow/IPFIX on UDP %u, sFlow on UDP %u, %zu workers, "
+            "%zu local networks, writing every %u s",
+            cfg->collector_port, cfg->sflow_port, d->nworkers, nets_count(cfg->nets),
+            cfg->flush_interval);
+    if (nets_count(cfg->nets) == 0)
+        log_msg(LOG_WARN, "no local networks configured: no host will be accounted");
+    if (d->board)
+        publish_status(d);
+    *out = d;
+    return 0;
+}
+
+void daemon_wait(struct daemon *d)
+{
+    writer_loop(d);
+}
+
+void daemon_free(struct daemon *d)
+{
+    if (!d)
+        return;
+    atomic_store(&d->stop, true);
+    for (size_t i = 0; i < d->started; i++)
+        pthread_join(d->workers[i].thread, NULL);
+    if (d->running) {
+        flush_all(d); /* what each worker held at stop */
+        if (d->flush_errors)
+            flush_all(d); /* one more try for a write that failed */
+        log_totals(d);
+        log_exporters(d);
+    }
+    daemon_release(d);
+}
+
+int daemon_run(const struct of_config *cfg, struct store *st)
+{
+    struct daemon *d = NULL;
+    int rc = daemon_new(&d, cfg, st, NULL);
+    if (rc < 0)
+        return rc;
+    daemon_wait(d);
+    daemon_free(d);
+    return 0;
 }

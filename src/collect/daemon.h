@@ -2,14 +2,31 @@
 #ifndef OF_COLLECT_DAEMON_H
 #define OF_COLLECT_DAEMON_H
 
+#include "collect/status.h"
 #include "config/config.h"
 #include "store/store.h"
 #include "util/compiler.h"
 
-/* Listens, collects and writes to st every cfg->flush_interval seconds
- * until SIGTERM or SIGINT, then receives what is still queued, writes
- * everything it holds and returns 0. -errno when it cannot start (no socket
- * could be bound). Blocks SIGTERM, SIGINT and SIGHUP in the calling thread. */
+struct daemon;
+
+/* Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (so that threads
+ * started afterwards, the daemon's and the caller's, inherit the mask),
+ * binds the sockets and starts the workers. When board is not NULL, a
+ * status snapshot is published on it now and about once a second. 0, or
+ * -errno when it cannot start (no socket could be bound). cfg, st and
+ * board must outlive the daemon. */
+OF_MUST_CHECK int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *st,
+                             struct status_board *board);
+
+/* Writes to st every cfg->flush_interval seconds until SIGTERM or SIGINT. */
+void daemon_wait(struct daemon *d);
+
+/* Stops the workers, receives what is still queued, writes everything
+ * held, logs the totals and frees. NULL-safe. */
+void daemon_free(struct daemon *d);
+
+/* daemon_new without status, daemon_wait, daemon_free: 0 or the error of
+ * daemon_new. */
 OF_MUST_CHECK int daemon_run(const struct of_config *cfg, struct store *st);
 
 #endif

@@ -1,7 +1,9 @@
 """Shared helpers of the end-to-end tests: where things are, running the
 program, reading what it stored, comparing with the corpus oracles."""
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,8 +102,22 @@ def compare_hosts(db, exp, fails, bins_exact=False, check_bins=True):
                 fails.check(all(v == 0 for v in got[ts]["bytes"]), "%s %s: bytes in unexpected bin %d" % (ip, d, ts))
 
 
+_tmpdirs = []
+
+
+def _remove_tmpdirs():
+    for d in _tmpdirs:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def tmpdir():
-    return tempfile.mkdtemp(prefix="of-e2e-")
+    """A scratch directory, removed when the test exits unless OF_E2E_KEEP
+    is set (to look at a failed run's files)."""
+    d = tempfile.mkdtemp(prefix="of-e2e-")
+    if not _tmpdirs and not os.environ.get("OF_E2E_KEEP"):
+        atexit.register(_remove_tmpdirs)
+    _tmpdirs.append(d)
+    return d
 
 
 def main(fn):
@@ -110,6 +126,9 @@ def main(fn):
     except AssertionError as e:
         print("FAILED: %s" % e)
         ok = False
+    if not ok and _tmpdirs:
+        print("files kept in: %s" % " ".join(_tmpdirs))
+        _tmpdirs.clear()
     sys.exit(0 if ok else 1)
 
 
@@ -144,18 +163,46 @@ def free_udp_port():
     return port
 
 
-class Daemon:
-    """`ophanimflow run` on loopback ports of its own, with a config file."""
+def free_tcp_port(hosts=("127.0.0.1", "::1")):
+    """A TCP port free on every one of hosts (for an HTTP server on all of them)."""
+    import socket
+    for _ in range(50):
+        socks = []
+        try:
+            port = 0
+            for h in hosts:
+                s = socket.socket(socket.AF_INET6 if ":" in h else socket.AF_INET, socket.SOCK_STREAM)
+                socks.append(s)
+                s.bind((h, port))
+                port = s.getsockname()[1]
+            return port
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise AssertionError("no free TCP port")
 
-    def __init__(self, db, networks, extra=(), sampling_rate=1):
+
+class Daemon:
+    """`ophanimflow run` on loopback ports of its own, with a config file.
+    With http, its HTTP server listens on http_listen (a free port of its
+    own, self.http_port); otherwise HTTP is off (HTTP_PORT=0)."""
+
+    def __init__(self, db, networks, extra=(), sampling_rate=1, http=False,
+                 http_listen=("127.0.0.1", "::1")):
         import time
         self.dir = tmpdir()
         self.nf_port = free_udp_port()
         self.sf_port = free_udp_port()
+        self.http_port = free_tcp_port(http_listen if http_listen else ("::",)) if http else 0
         conf = os.path.join(self.dir, "of.conf")
         with open(conf, "w") as f:
             f.write("COLLECTOR_PORT=%d\nSFLOW_PORT=%d\nLISTEN_ADDRESS=127.0.0.1, ::1\n"
-                    "SAMPLING_RATE=%d\nFLUSH_INTERVAL=2\n" % (self.nf_port, self.sf_port, sampling_rate))
+                    "SAMPLING_RATE=%d\nFLUSH_INTERVAL=2\nHTTP_PORT=%d\n"
+                    % (self.nf_port, self.sf_port, sampling_rate, self.http_port))
+            if http:
+                f.write("HTTP_LISTEN_ADDRESS=%s\n" % ", ".join(http_listen))
             for line in extra:
                 f.write(line + "\n")
             f.write("[networks]\n")
@@ -164,9 +211,11 @@ class Daemon:
         self.log = open(os.path.join(self.dir, "daemon.log"), "w+")
         self.proc = subprocess.Popen([BIN, "run", "-c", conf, "--db", db], stdout=self.log,
                                      stderr=subprocess.STDOUT)
+        want = 1 + (max(len(http_listen), 1) if http else 0)
         deadline = time.time() + 20
         while time.time() < deadline:
-            if "collecting:" in self.output():
+            out = self.output()
+            if out.count("collecting:") + out.count("http: listening") >= want:
                 return
             if self.proc.poll() is not None:
                 break

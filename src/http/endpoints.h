@@ -1,0 +1,166 @@
+/* http/endpoints.h: the endpoints, one file each, and what they share.
+ *
+ * An endpoint reads its parameters from a query (http/query.h), validates
+ * every one of them in a pure *_parse function (which the fuzz target and
+ * the unit tests call directly), then reads the store through a handle of
+ * its own from the pool and fills a reply. A parse function returns 0, or
+ * -EINVAL with *why set to a static one-line reason for the client's 400.
+ * A handler returns 0 when it filled the reply (errors the client caused
+ * included), or a negative errno when it could not answer at all, which
+ * the server turns into a 500. Handlers run on the server's threads, any
+ * number at once: they share only the context, which they only read (its
+ * store pool and counters are thread-safe). */
+#ifndef OF_HTTP_ENDPOINTS_H
+#define OF_HTTP_ENDPOINTS_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collect/status.h"
+#include "config/config.h"
+#include "http/allow.h"
+#include "http/dbpool.h"
+#include "http/query.h"
+#include "http/reply.h"
+#include "report/graph.h"
+#include "util/addr.h"
+#include "util/compiler.h"
+
+#define HTTP_MAX_LISTENERS CONFIG_MAX_ADDRS
+
+/* Explicit times are UNIX seconds within years 1970..9999, at most
+ * GRAPH_MAX_SPAN apart. */
+#define EP_TIME_MAX GRAPH_MAX_TIME
+
+/* Answers by status class, for the metrics. */
+enum http_code_class { HTTP_2XX, HTTP_3XX, HTTP_4XX, HTTP_5XX, HTTP_CODE__COUNT };
+
+struct http_counters {
+    atomic_uint_fast64_t replies[HTTP_CODE__COUNT];
+    atomic_uint_fast64_t slow_closed; /* connections closed for taking too long */
+};
+
+struct http_listener {
+    struct of_addr addr;
+    uint16_t port;
+};
+
+struct http_ctx {
+    const struct of_config *cfg;
+    struct dbpool *db;
+    struct status_board *board; /* NULL when no collector publishes status */
+    struct allow allow;         /* ENDPOINTS_HOSTS */
+    const char *font;           /* chart font file; NULL when none was found */
+    uint64_t started_ms;        /* UNIX ms */
+    struct http_listener listeners[HTTP_MAX_LISTENERS];
+    size_t nlisteners;
+    struct http_counters counters;
+};
+
+typedef int (*ep_handler)(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+
+/* ---- parameters ---- */
+
+/* gettraff and /api/v1/traffic: year (1970..9999), month (1..12, "05" or
+ * "5"), ip. Absent parts default to this month and all hosts. */
+struct ep_traff_req {
+    int year, month;
+    bool one; /* ip given */
+    struct of_addr ip;
+};
+OF_MUST_CHECK int ep_traff_parse(const struct query *q, int year_now, int month_now,
+                                 struct ep_traff_req *out, const char **why);
+
+/* ?module=graph: fills host, dir, period, from/to, width and height of
+ * req, and *dump for dumpdata. */
+OF_MUST_CHECK int ep_graph_parse(const struct query *q, int64_t now, struct graph_req *req,
+                                 bool *dump, const char **why);
+
+/* /api/v1/series. */
+#define EP_SERIES_MAX_POINTS 20000
+struct ep_series_req {
+    struct of_addr ip;
+    int dir;
+    int64_t from, to; /* [from, to), UNIX seconds */
+    unsigned step;    /* STORE_STEP_BIN, _HOUR or _DAY */
+};
+OF_MUST_CHECK int ep_series_parse(const struct query *q, int64_t now, struct ep_series_req *out,
+                                  const char **why);
+
+/* /api/v1/top. */
+#define EP_TOP_MAX_HOURS 8760
+#define EP_TOP_MAX_LIMIT 1000
+struct ep_top_req {
+    int cls;
+    int dir;
+    unsigned hours;
+    size_t limit;
+};
+OF_MUST_CHECK int ep_top_parse(const struct query *q, struct ep_top_req *out, const char **why);
+
+/* /api/v1/hosts. */
+#define EP_HOSTS_MAX_LIMIT 1000000
+enum ep_hosts_sort { EP_HOSTS_BY_DL, EP_HOSTS_BY_UL, EP_HOSTS_BY_TOTAL, EP_HOSTS_BY_IP };
+struct ep_hosts_req {
+    int year, month;
+    enum ep_hosts_sort sort;
+    bool asc;
+    size_t limit; /* 0: all */
+};
+OF_MUST_CHECK int ep_hosts_parse(const struct query *q, int year_now, int month_now,
+                                 struct ep_hosts_req *out, const char **why);
+
+/* The time range of a graph period (report/graph.h) that ends now; from
+ * and to are used for GRAPH_EXPLICIT only. -EINVAL for a range out of
+ * bounds. */
+OF_MUST_CHECK int ep_period_range(enum graph_period p, int64_t now, int64_t from, int64_t to,
+                                  int64_t *out_from, int64_t *out_to);
+
+/* Reads period, from and to as ?module=graph does: period defaults to day,
+ * "explict" needs from < to. */
+OF_MUST_CHECK int ep_period_parse(const struct query *q, enum graph_period *period, int64_t *from,
+                                  int64_t *to, const char **why);
+
+/* ---- handlers ---- */
+
+int ep_index(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_graph(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_gettraff(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_api_hosts(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_api_series(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_api_traffic(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_api_top(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_api_status(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_metrics(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+
+/* ---- shared by the handlers ---- */
+
+/* A store handle from the pool, or a 503 reply when none can be opened
+ * (then *st is NULL and the handler is done). */
+void ep_store_get(struct http_ctx *ctx, struct http_reply *r, struct store **st);
+
+/* Returns the handle; rc is the request's store result. */
+void ep_store_put(struct http_ctx *ctx, struct store *st, int rc);
+
+/* The reply for a store error: 503 when the store is busy, else 500. */
+void ep_store_error(struct http_reply *r, int rc);
+
+/* A JSON integer for a counter (counters never pass STORE_COUNTER_MAX,
+ * which fits). */
+json_t *ep_json_u64(uint64_t v);
+
+/* The sampling rate applied to an exporter's NetFlow/IPFIX records: the
+ * one it signals, or SAMPLING_RATE when it signals none or SAMPLING_FORCE
+ * is on (sFlow always carries its own per sample). */
+uint32_t ep_exporter_rate(const struct http_ctx *ctx, const struct status_exporter *e);
+
+/* The uptime and UNIX time in seconds of a status (or of the server when
+ * there is none). */
+uint64_t ep_uptime(const struct http_ctx *ctx, const struct status *s);
+
+/* The description of the network addr belongs to, or NULL. */
+const char *ep_netdesc(const struct http_ctx *ctx, const struct of_addr *addr);
+
+#endif

@@ -1,0 +1,63 @@
+/* http/reply.c: filling replies. Error replies are one line of plain text
+ * so that a client, a log or curl shows the reason as it is. */
+#include "http/reply.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void reply_static(struct http_reply *r, unsigned status, const char *text)
+{
+    reply_fini(r);
+    r->status = status;
+    r->type = REPLY_TEXT;
+    r->body = text;
+    r->len = strlen(text);
+    r->body_free = NULL;
+}
+
+void reply_error(struct http_reply *r, unsigned status, const char *reason)
+{
+    reply_fini(r);
+    size_t n = strlen(reason);
+    char *b = malloc(n + 2);
+    if (!b) {
+        /* Still an answer with the right status, only without the reason. */
+        reply_static(r, status, "error\n");
+        return;
+    }
+    memcpy(b, reason, n);
+    b[n] = '\n';
+    b[n + 1] = '\0';
+    reply_take(r, status, REPLY_TEXT, b, n + 1);
+}
+
+void reply_take(struct http_reply *r, unsigned status, const char *type, void *body, size_t len)
+{
+    reply_fini(r);
+    r->status = status;
+    r->type = type;
+    r->body = body;
+    r->len = len;
+    r->body_free = free;
+}
+
+int reply_json(struct http_reply *r, const json_t *j)
+{
+    /* 12 significant digits: rates in Mbit/s without binary noise. */
+    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    if (!s)
+        return -ENOMEM;
+    reply_take(r, 200, REPLY_JSON, s, strlen(s));
+    r->no_store = true;
+    return 0;
+}
+
+void reply_fini(struct http_reply *r)
+{
+    if (r->body_free && r->body)
+        r->body_free((void *)r->body);
+    r->body = NULL;
+    r->len = 0;
+    r->body_free = NULL;
+}

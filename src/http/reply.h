@@ -1,0 +1,47 @@
+/* http/reply.h: what an endpoint answers, before it becomes HTTP.
+ *
+ * Endpoints fill a reply and never touch libmicrohttpd, so they can be
+ * driven from tests; the server turns the reply into a response. A body is
+ * either static (body_free NULL) or owned by the reply and released with
+ * body_free, once, by whoever ends up holding it. */
+#ifndef OF_HTTP_REPLY_H
+#define OF_HTTP_REPLY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/compiler.h"
+
+#define REPLY_TEXT       "text/plain; charset=utf-8"
+#define REPLY_JSON       "application/json"
+#define REPLY_PNG        "image/png"
+#define REPLY_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
+
+struct http_reply {
+    unsigned status;  /* HTTP status code */
+    const char *type; /* Content-Type, a static string */
+    const void *body; /* len bytes */
+    size_t len;
+    void (*body_free)(void *); /* NULL: the body is static */
+    bool no_store;             /* Cache-Control: no-store (data that changes) */
+};
+
+/* A static text body: status and one line (a newline is part of text). */
+void reply_static(struct http_reply *r, unsigned status, const char *text);
+
+/* A refusal: status and a one-line reason, "reason\n" in text/plain. The
+ * reason is static. */
+void reply_error(struct http_reply *r, unsigned status, const char *reason);
+
+/* Takes a malloc'd body of len bytes. */
+void reply_take(struct http_reply *r, unsigned status, const char *type, void *body, size_t len);
+
+/* Serializes j (compact) as a 200 application/json body. 0 or -ENOMEM. j
+ * stays the caller's. */
+OF_MUST_CHECK int reply_json(struct http_reply *r, const json_t *j);
+
+/* Releases an owned body. NULL-safe; the reply is then empty. */
+void reply_fini(struct http_reply *r);
+
+#endif

@@ -1,0 +1,37 @@
+/* http/server.h: the embedded HTTP server of `ophanimflow run`: the
+ * original's ?module=graph and ?module=gettraff, the JSON API under
+ * /api/v1/ and /metrics (see endpoints.h and README.md, "HTTP API").
+ *
+ * libmicrohttpd with its own threads: a pool of HTTP_THREADS per listening
+ * address, HTTP_MAX_CONNECTIONS in all, a quarter of them per client
+ * address, HTTP_TIMEOUT seconds of idleness before a close, a deadline per
+ * request (http/guard.h), and a memory cap per connection that bounds the
+ * request line and headers. The server reads the store through read-only
+ * handles of its own and the collector's status through snapshots, so
+ * nothing it does can hold up collection. */
+#ifndef OF_HTTP_SERVER_H
+#define OF_HTTP_SERVER_H
+
+#include "collect/status.h"
+#include "config/config.h"
+#include "util/compiler.h"
+
+/* Bytes a connection may use for the request line, the headers and the
+ * response headers; a request past it is refused by libmicrohttpd. */
+#define HTTP_CONN_MEMORY ((size_t)32 * 1024)
+
+struct http_server;
+
+/* Listens on HTTP_LISTEN_ADDRESS (empty: one dual-stack socket on ::, or
+ * 0.0.0.0 where there is no IPv6), port cfg->http_port, and serves until
+ * http_server_stop. board (may be NULL) is where the collector's status
+ * comes from. Start it after daemon_new, so that its threads inherit the
+ * blocked signals. cfg and board must outlive the server. 0, -EINVAL for a
+ * bad setting, or -errno when a socket cannot be bound. */
+OF_MUST_CHECK int http_server_start(struct http_server **out, const struct of_config *cfg,
+                                    struct status_board *board);
+
+/* Stops accepting, finishes the requests being served, frees. NULL-safe. */
+void http_server_stop(struct http_server *s);
+
+#endif

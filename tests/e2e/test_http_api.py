@@ -4,8 +4,9 @@ client (http.client) over IPv4 and IPv6.
 The store is filled first by importing every corpus capture (their flows
 lie in May 2024), then the daemon opens it: gettraff bodies must equal the
 oracles' totals summed over the captures, dumpdata must equal the stored
-5-minute bins converted to Mbit/s, and the JSON API must agree with the
-CLI. Live UDP traffic sent to the daemon then shows in the status, the
+5-minute bins converted to Mbit/s, charts read back with libgd must show
+the class colours exactly in the steps with data and nothing elsewhere, and
+the JSON API must agree with the CLI. Live UDP traffic sent to the daemon then shows in the status, the
 metrics and the top hosts. Bad input of every kind must get a 400 with a
 one-line reason (never a crash or a hang), ENDPOINTS_HOSTS must refuse
 others with the original's bodies, and slow or idle clients must not keep
@@ -18,9 +19,11 @@ import struct
 import threading
 import time
 
+import chartcheck
 import ofe2e
 
 EPOCH = 1715680800  # the captures' first hour (2024-05-14 10:00 UTC)
+DATA_TO = EPOCH + 1500  # the end of the captures' five 5-minute bins
 MBIT = 8 / 300 / 1048576
 
 
@@ -159,9 +162,55 @@ def check_graph(port, fails):
         fails.check(st == 200 and h.get("content-type") == "image/png", "%s: %d %s %r" % (
             path, st, h.get("content-type"), body[:100]))
         fails.check(png_size(body) == size, "%s: PNG size %s, want %s" % (path, png_size(body), size))
+        if path.startswith("/?module=graph&ip=10.99.99.99"):
+            chartcheck.check_empty(body, size, fails, path)
     st, h, body = c.get("/?module=graph&ip=10.20.0.12", method="HEAD")
     fails.check(st == 200 and body == b"" and h.get("content-type") == "image/png"
                 and int(h.get("content-length", "0")) > 0, "HEAD graph: %d %s" % (st, h))
+    c.close()
+
+
+def get_chart(c, path, fails):
+    st, h, body = c.get(path)
+    fails.check(st == 200 and h.get("content-type") == "image/png",
+                "%s: %d %s %r" % (path, st, h.get("content-type"), body[:100]))
+    return body
+
+
+def check_graph_pixels(port, db, tot, fails):
+    """Charts of the imported data, read back pixel by pixel: bars in the
+    class colours exactly in the steps that have stored bytes, the tallest
+    class on top, nothing elsewhere; their dumpdata is the stored bins in
+    Mbit/s, line for line. Hosts without data get empty charts."""
+    c = Client(port)
+    busiest = max(tot, key=lambda ip: (tot[ip][0], ip))
+    v6 = max((ip for ip in tot if ":" in ip), key=lambda ip: (tot[ip][0], ip))
+    # prefix, host, dir, w, h, empty 5-minute steps before and after the data
+    cases = [
+        ("/?module=graph", busiest, "R", 1200, 350, 6, 6),
+        ("/of/?module=graph", busiest, "S", 900, 300, 12, 9),
+        ("/of/?module=graph", "0.0.0.0", "R", 1300, 420, 3, 10),
+        ("/?module=graph", "0.0.0.0", "S", 1000, 320, 6, 6),
+        ("/of/?module=graph", v6, "R", 800, 250, 6, 6),
+        ("/?module=graph", v6, "S", 700, 500, 1, 2),
+    ]
+    for prefix, ip, d, w, h, before, after in cases:
+        frm, to = EPOCH - 300 * before, DATA_TO + 300 * after
+        path = "%s&ip=%s&dir=%s&period=explict&from=%d&to=%d&w=%d&h=%d" % (
+            prefix, ip, d, frm, to, w, h)
+        bins = ofe2e.series(db, ip, d, frm, to)
+        chartcheck.check_bars(get_chart(c, path, fails), (w, h), frm, to, bins, fails, path)
+        st, _, body = c.get(path + "&dumpdata")
+        got, want = body.decode().splitlines(), chartcheck.dump_lines(bins)
+        fails.check(st == 200 and got == want, "%s&dumpdata: %d\n  got  %s\n  want %s" % (
+            path, st, got, want))
+    for prefix, ip, d, w, h in (("/?module=graph", "10.20.0.250", "R", 1100, 330),
+                                ("/of/?module=graph", "2001:db8:20::99", "S", 600, 200)):
+        path = "%s&ip=%s&dir=%s&period=explict&from=%d&to=%d&w=%d&h=%d" % (
+            prefix, ip, d, EPOCH - 1800, DATA_TO + 1800, w, h)
+        chartcheck.check_empty(get_chart(c, path, fails), (w, h), fails, path)
+        st, _, body = c.get(path + "&dumpdata")
+        fails.check(st == 200 and body == b"", "%s&dumpdata: %d %r" % (path, st, body[:200]))
     c.close()
 
 
@@ -537,6 +586,7 @@ def main():
                 ("gettraff", check_gettraff, (d.http_port, tot)),
                 ("dumpdata", check_dumpdata, (d.http_port, db, tot)),
                 ("graph", check_graph, (d.http_port,)),
+                ("graph pixels", check_graph_pixels, (d.http_port, db, tot)),
                 ("bad input", check_bad_input, (d.http_port,)),
                 ("routes, methods", check_routes_methods, (d.http_port,)),
                 ("json api", check_json_api, (d.http_port, db, tot)),

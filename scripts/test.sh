@@ -2,23 +2,28 @@
 # The whole test suite, as CI runs it: a gcc build with warnings as errors,
 # a clang build under AddressSanitizer + UndefinedBehaviorSanitizer, a build
 # of the portable paths (no recvmmsg & co., as on FreeBSD), each running
-# every ctest test (unit, end-to-end, fuzz corpus replay); then short
-# libFuzzer runs of every fuzz target and the style checks.
-# Usage: scripts/test.sh [--quick]   (--quick: the gcc build only)
+# every ctest test (unit, end-to-end, install, fuzz corpus replay) but the
+# slow ones (label slow: the upgrade and the batch setup in a debootstrap
+# root), which only the gcc build runs; then short libFuzzer runs of every
+# fuzz target and the style checks.
+# Usage: scripts/test.sh [--quick]   (--quick: the gcc build only, no slow tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
-
 passed=0
-build_and_test() { # dir, then cmake arguments
+ctest_args=()
+if [ "${1:-}" = "--quick" ]; then
+    quick=1
+    ctest_args=(-LE slow)
+fi
+build_and_test() { # dir, then cmake arguments; ctest takes ctest_args
     local dir=$1
     shift
-    echo "=== $dir: $*"
+    echo "=== $dir: $* ${ctest_args[*]}"
     cmake -S . -B "$dir" -DOF_WERROR=ON "$@" >/dev/null
     cmake --build "$dir" -j"$jobs"
-    (cd "$dir" && ctest --output-on-failure -j"$jobs") | tee "$dir/ctest.out"
+    (cd "$dir" && ctest --output-on-failure -j"$jobs" "${ctest_args[@]}") | tee "$dir/ctest.out"
     local n
     n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$dir/ctest.out")
     passed=$((passed + ${n:-0}))
@@ -30,6 +35,7 @@ if [ $quick = 1 ]; then
     echo "tests: $passed passed, 0 failed"
     exit 0
 fi
+ctest_args=(-LE slow)
 CC=clang build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DOF_SANITIZE=address,undefined
 build_and_test build-portable -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOF_PORTABLE=ON \
     -DOF_BENCH=OFF

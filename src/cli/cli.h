@@ -54,5 +54,6 @@ int cmd_import(int argc, char **argv);
 int cmd_traff(int argc, char **argv);
 int cmd_series(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 
 #endif

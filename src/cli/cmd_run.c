@@ -15,9 +15,14 @@
 static void run_usage(FILE *f)
 {
     fputs("usage: ophanimflow run [-c FILE] [--db PATH] [--network CIDR[=DESC]]...\n"
-          "                       [--sampling-rate N] [-v]\n",
+          "                       [--sampling-rate N] [-v] [--syslog]\n"
+          "  -v, --verbose  log debug messages too\n"
+          "  --syslog       log to syslog (facility daemon) instead of stderr; under\n"
+          "                 systemd, stderr already goes to the journal with levels\n",
           f);
 }
+
+enum { OPT_SYSLOG = CLI_OPT__NEXT };
 
 static int run_services(const struct of_config *cfg, struct store *st)
 {
@@ -55,6 +60,7 @@ int cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
                                              {"verbose", no_argument, NULL, 'v'},
+                                             {"syslog", no_argument, NULL, OPT_SYSLOG},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     struct cli_common common = {0};
@@ -65,6 +71,10 @@ int cmd_run(int argc, char **argv)
             continue;
         if (opt == 'v') {
             log_set_level(LOG_DEBUG);
+            continue;
+        }
+        if (opt == OPT_SYSLOG) {
+            log_set_sink(LOG_SINK_SYSLOG);
             continue;
         }
         run_usage(opt == 'h' ? stdout : stderr);

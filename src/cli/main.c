@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/log.h"
 #include "util/paths.h"
 
 struct subcommand {
@@ -18,6 +19,7 @@ static const struct subcommand subcommands[] = {
     {"traff", cmd_traff, "monthly totals per host (the ?module=gettraff JSON)"},
     {"series", cmd_series, "stored 5-minute bins of one host"},
     {"graph", cmd_graph, "a host's traffic chart as PNG (the ?module=graph image)"},
+    {"migrate", cmd_migrate, "bring the store to this version's schema"},
 };
 
 static void usage(FILE *f)
@@ -34,6 +36,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    log_set_sink(log_detect_sink());
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;

@@ -154,6 +154,20 @@ def pcap_datagrams(path):
     return out
 
 
+def send_all(dgrams, family, port, pace_every=200):
+    """Sends (time, payload) datagrams to port on loopback, pausing every
+    pace_every datagrams so that the receiver's buffer never overflows."""
+    import socket
+    import time
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    target = ("127.0.0.1" if family == socket.AF_INET else "::1", port)
+    for i, (_, payload) in enumerate(dgrams):
+        s.sendto(payload, target)
+        if i % pace_every == pace_every - 1:
+            time.sleep(0.005)
+    s.close()
+
+
 def free_udp_port():
     import socket
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

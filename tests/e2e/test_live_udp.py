@@ -10,16 +10,6 @@ import time
 import ofe2e
 
 
-def send_all(dgrams, family, port, pace_every=200):
-    s = socket.socket(family, socket.SOCK_DGRAM)
-    target = ("127.0.0.1" if family == socket.AF_INET else "::1", port)
-    for i, (_, payload) in enumerate(dgrams):
-        s.sendto(payload, target)
-        if i % pace_every == pace_every - 1:
-            time.sleep(0.005)
-    s.close()
-
-
 def check_live(name, family):
     exp = ofe2e.expected(name)
     db = os.path.join(ofe2e.tmpdir(), "of.db")
@@ -29,7 +19,7 @@ def check_live(name, family):
     try:
         dgrams = ofe2e.pcap_datagrams(ofe2e.corpus(name + ".pcap"))
         port = d.sf_port if name.endswith("sflow") else d.nf_port
-        send_all(dgrams, family, port)
+        ofe2e.send_all(dgrams, family, port)
     finally:
         out = d.stop()
     months.add(time.localtime()[:2])
@@ -62,7 +52,7 @@ def check_written_while_running():
     want = exp["gettraff"]["2024-05"]
     got = None
     try:
-        send_all(ofe2e.pcap_datagrams(ofe2e.corpus(name + ".pcap")), socket.AF_INET, d.nf_port)
+        ofe2e.send_all(ofe2e.pcap_datagrams(ofe2e.corpus(name + ".pcap")), socket.AF_INET, d.nf_port)
         deadline = time.time() + 15
         while time.time() < deadline:
             lt = time.localtime()

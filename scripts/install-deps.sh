@@ -1,13 +1,19 @@
 #!/bin/sh
 # Installs what OphanimFlow needs to build, test and benchmark, from Debian's
-# packages. Shared by the README, CI and the setup scripts: one list, one place.
+# packages, and the browser tests' npm packages as tests/browser's
+# package-lock.json pins them. Shared by the README, CI and the setup
+# scripts: one list, one place.
 # Usage: scripts/install-deps.sh [--bench]
 set -eu
 
 BUILD_PKGS="build-essential cmake pkg-config git ca-certificates python3
 libsqlite3-dev libpcap-dev libinih-dev libjansson-dev libmicrohttpd-dev
 libgd-dev libfreetype-dev fonts-dejavu-core libcurl4-openssl-dev libsodium-dev"
-TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev clang-format sqlite3 softflowd pmacct"
+TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev clang-format sqlite3 softflowd pmacct chromium"
+# The browser tests run node; a node installed otherwise will do.
+if ! command -v node >/dev/null 2>&1; then
+    TEST_PKGS="$TEST_PKGS nodejs npm"
+fi
 BENCH_PKGS="nfdump wrk"
 
 pkgs="$BUILD_PKGS $TEST_PKGS"
@@ -26,10 +32,16 @@ for p in $pkgs; do
         missing="$missing $p"
     fi
 done
-if [ -z "$missing" ]; then
-    exit 0
+if [ -n "$missing" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+
+# playwright-core for the browser tests (it drives the chromium above and
+# downloads no browser of its own), again when the lock file changed.
+cd "$(dirname "$0")/../tests/browser"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+fi

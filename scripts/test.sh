@@ -2,8 +2,9 @@
 # The whole test suite, as CI runs it: a gcc build with warnings as errors,
 # a clang build under AddressSanitizer + UndefinedBehaviorSanitizer, a build
 # of the portable paths (no recvmmsg & co., as on FreeBSD), each running
-# every ctest test (unit, end-to-end, fuzz corpus replay); then short
-# libFuzzer runs of every fuzz target and the style checks.
+# every ctest test (unit, end-to-end, fuzz corpus replay; the gcc build also
+# the dashboard in chromium); then short libFuzzer runs of every fuzz
+# target and the style checks.
 # Usage: scripts/test.sh [--quick]   (--quick: the gcc build only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +31,10 @@ if [ $quick = 1 ]; then
     echo "tests: $passed passed, 0 failed"
     exit 0
 fi
-CC=clang build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DOF_SANITIZE=address,undefined
+CC=clang build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DOF_SANITIZE=address,undefined \
+    -DOF_BROWSER_TESTS=OFF
 build_and_test build-portable -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOF_PORTABLE=ON \
-    -DOF_BENCH=OFF
+    -DOF_BENCH=OFF -DOF_BROWSER_TESTS=OFF
 
 # libFuzzer: each target for a short while from its saved corpus, in a
 # scratch directory (libFuzzer writes new inputs into its first directory).

@@ -57,9 +57,11 @@ echo "store: $HOSTS hosts"
 "$GEN" "$dir/of.db" "$HOSTS"
 
 # One run of wrk; prints "req/s avg p99".
-run_wrk() { # url, wrk threads, cpu list, connections
+run_wrk() { # url, wrk threads, cpu list, connections[, header]
     local out
-    out=$(taskset -c "$3" wrk -t"$2" -c"$4" -d"${DURATION}s" --timeout 10s --latency "$1")
+    local hdr=()
+    [ -n "${5:-}" ] && hdr=(-H "$5")
+    out=$(taskset -c "$3" wrk -t"$2" -c"$4" -d"${DURATION}s" --timeout 10s --latency "${hdr[@]}" "$1")
     local rps avg p99
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
     avg=$(awk '$1 == "Latency" {print $2; exit}' <<<"$out")
@@ -91,6 +93,18 @@ EOF
         sleep 0.1
     done
     local base="http://127.0.0.1:$port"
+    # /api/v1/ needs a login: an API token made by the first start's admin
+    # (the store keeps the token, so later runs find admin made already).
+    if [ -z "${token:-}" ]; then
+        local pw csrf
+        pw=$(sed -n 's/.*created user admin with password \([^ ]*\) .*/\1/p' "$dir/run.log")
+        curl -s -c "$dir/jar" -H 'Content-Type: application/json' \
+            -d "{\"user\":\"admin\",\"password\":\"$pw\"}" "$base/api/v1/login" >"$dir/login.json"
+        csrf=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf"])' "$dir/login.json")
+        token=$(curl -s -b "$dir/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+            -d '{"name":"bench"}' "$base/api/v1/tokens" |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    fi
     echo "--- server: $threads HTTP thread(s) on CPU $cpus, wrk on CPU $wcpus, ${DURATION}s per URL"
     local one
     one=$(curl -s -o "$dir/traff.json" -w '%{time_total} s, %{size_download} bytes' "$base/?module=gettraff")
@@ -100,7 +114,8 @@ EOF
     printf '%-11s' graph-year
     run_wrk "$base/?module=graph&ip=10.0.0.1&period=year" "$threads" "$wcpus" "$CONNS"
     printf '%-11s' series
-    run_wrk "$base/api/v1/series?ip=10.0.0.1&period=day" "$threads" "$wcpus" "$CONNS"
+    run_wrk "$base/api/v1/series?ip=10.0.0.1&period=day" "$threads" "$wcpus" "$CONNS" \
+        "Authorization: Bearer $token"
     printf '%-11s' gettraff
     run_wrk "$base/?module=gettraff" "$threads" "$wcpus" "$GT_CONNS"
     kill "$pid"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs what OphanimFlow needs to build, test and benchmark, from Debian's
-# packages. Shared by the README, CI and the setup scripts: one list, one place.
+# packages, and the browser tests' npm packages as tests/browser's
+# package-lock.json pins them. Shared by the README, CI and the setup
+# scripts: one list, one place.
 # Usage: scripts/install-deps.sh [--service | --bench]
 #   (nothing)  building, running and testing (what CI needs)
 #   --service  building and running as a service only (dist/batchdebian.sh)
@@ -14,9 +16,14 @@ libgd-dev libfreetype-dev fonts-dejavu-core libcurl4-openssl-dev libsodium-dev"
 # version over HTTP with curl.
 RUN_PKGS="sqlite3 curl"
 # debootstrap: the batch setup test's fresh Debian; mandoc: the man pages'
-# lint; systemd: systemd-analyze verify of the unit.
+# lint; systemd: systemd-analyze verify of the unit; chromium: the
+# dashboard's browser tests.
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev clang-format softflowd pmacct
-debootstrap mandoc shellcheck systemd"
+debootstrap mandoc shellcheck systemd chromium"
+# The browser tests run node; a node installed otherwise will do.
+if ! command -v node >/dev/null 2>&1; then
+    TEST_PKGS="$TEST_PKGS nodejs npm"
+fi
 BENCH_PKGS="nfdump wrk"
 
 case "${1:-}" in
@@ -40,10 +47,18 @@ for p in $pkgs; do
         missing="$missing $p"
     fi
 done
-if [ -z "$missing" ]; then
-    exit 0
+if [ -n "$missing" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+
+# playwright-core for the browser tests (it drives the chromium above and
+# downloads no browser of its own), again when the lock file changed.
+[ "${1:-}" = "--service" ] && exit 0
+cd "$(dirname "$0")/../tests/browser"
+if [ ! -f node_modules/.package-lock.json ] ||
+    [ -n "$(find package-lock.json -newer node_modules/.package-lock.json)" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+fi

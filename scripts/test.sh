@@ -4,8 +4,8 @@
 # of the portable paths (no recvmmsg & co., as on FreeBSD), each running
 # every ctest test (unit, end-to-end, install, fuzz corpus replay) but the
 # slow ones (label slow: the upgrade and the batch setup in a debootstrap
-# root), which only the gcc build runs; then short libFuzzer runs of every
-# fuzz target and the style checks.
+# root) and the dashboard in chromium, which only the gcc build runs; then
+# short libFuzzer runs of every fuzz target and the style checks.
 # Usage: scripts/test.sh [--quick]   (--quick: the gcc build only, no slow tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,9 +36,10 @@ if [ $quick = 1 ]; then
     exit 0
 fi
 ctest_args=(-LE slow)
-CC=clang build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DOF_SANITIZE=address,undefined
+CC=clang build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DOF_SANITIZE=address,undefined \
+    -DOF_BROWSER_TESTS=OFF
 build_and_test build-portable -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOF_PORTABLE=ON \
-    -DOF_BENCH=OFF
+    -DOF_BENCH=OFF -DOF_BROWSER_TESTS=OFF
 
 # libFuzzer: each target for a short while from its saved corpus, in a
 # scratch directory (libFuzzer writes new inputs into its first directory).

@@ -79,22 +79,42 @@ static nets_u128 prefix_last(const struct net *p)
     return addr_value(&p->prefix) | span;
 }
 
-int nets_add(struct nets *n, const char *cidr, const char *desc)
+int nets_parse_cidr(const char *cidr, struct of_addr *prefix, unsigned *len)
 {
     struct of_addr a, masked;
-    unsigned len;
-    if (!strchr(cidr, '/'))
+    unsigned plen;
+    const char *slash = strchr(cidr, '/');
+    if (!slash)
         return -EINVAL;
-    if (addr_parse_cidr(cidr, &masked, &len) < 0)
+    if (addr_parse_cidr(cidr, &masked, &plen) < 0)
         return -EINVAL;
     /* addr_parse_cidr masks; reparse the bare address to see the host bits */
     char bare[ADDR_STRLEN];
-    size_t alen = (size_t)(strchr(cidr, '/') - cidr);
+    size_t alen = (size_t)(slash - cidr);
     if (alen >= sizeof(bare))
         return -EINVAL;
     memcpy(bare, cidr, alen);
     bare[alen] = '\0';
     if (addr_parse(bare, &a) < 0 || !addr_equal(&a, &masked))
+        return -EINVAL;
+    *prefix = masked;
+    *len = plen;
+    return 0;
+}
+
+const char *nets_format_cidr(const struct of_addr *prefix, unsigned len, char *buf, size_t buflen)
+{
+    char a[ADDR_STRLEN];
+    addr_format(prefix, a, sizeof(a));
+    (void)snprintf(buf, buflen, "%s/%u", a, len);
+    return buf;
+}
+
+int nets_add(struct nets *n, const char *cidr, const char *desc)
+{
+    struct of_addr masked;
+    unsigned len;
+    if (nets_parse_cidr(cidr, &masked, &len) < 0)
         return -EINVAL;
     if (desc && strlen(desc) >= NETS_MAX_DESC)
         return -ENAMETOOLONG;
@@ -235,10 +255,7 @@ size_t nets_count(const struct nets *n)
 
 const char *nets_cidr(const struct nets *n, size_t i, char *buf, size_t len)
 {
-    char a[ADDR_STRLEN];
-    addr_format(&n->list[i].prefix, a, sizeof(a));
-    (void)snprintf(buf, len, "%s/%u", a, n->list[i].len);
-    return buf;
+    return nets_format_cidr(&n->list[i].prefix, n->list[i].len, buf, len);
 }
 
 const char *nets_desc(const struct nets *n, size_t i)

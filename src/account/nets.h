@@ -27,6 +27,14 @@ void nets_free(struct nets *n); /* accepts NULL */
  * (-ENOSPC). Must be called before nets_build. */
 OF_MUST_CHECK int nets_add(struct nets *n, const char *cidr, const char *desc);
 
+/* Parses "addr/len" as nets_add takes it: the prefix length is required
+ * and host bits must be zero. 0 with *prefix and *len set, or -EINVAL. */
+OF_MUST_CHECK int nets_parse_cidr(const char *cidr, struct of_addr *prefix, unsigned *len);
+
+/* The canonical text of a prefix ("10.0.0.0/8", RFC 5952 for IPv6) in buf
+ * (NETS_CIDR_STRLEN bytes are enough). Returns buf. */
+const char *nets_format_cidr(const struct of_addr *prefix, unsigned len, char *buf, size_t buflen);
+
 /* Compiles the list for lookups. 0 or -ENOMEM. */
 OF_MUST_CHECK int nets_build(struct nets *n);
 

@@ -49,11 +49,24 @@ int cli_load_config(const struct cli_common *c, struct of_config *cfg);
 /* Opens the configured store; readonly for queries. CLI_OK or CLI_FAIL. */
 int cli_open_store(const struct of_config *cfg, bool readonly, struct store **out);
 
+struct appdb;
+struct sqlite3;
+
+/* Opens the dashboard's tables of the configured store for writing (the
+ * file is created or upgraded first, as the collector would) and
+ * initializes libsodium. CLI_OK or CLI_FAIL (message printed). */
+int cli_open_app(const struct of_config *cfg, struct appdb **app, struct sqlite3 **db);
+
+/* Closes what cli_open_app opened; NULL-safe. */
+void cli_close_app(struct appdb *app, struct sqlite3 *db);
+
 int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_traff(int argc, char **argv);
 int cmd_series(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_users(int argc, char **argv);
+int cmd_passwd(int argc, char **argv);
 
 #endif

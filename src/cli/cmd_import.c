@@ -1,5 +1,7 @@
 /* cli/cmd_import.c: `ophanimflow import CAPTURE...`: captures of export
- * packets accounted as if they had arrived live, then a summary. */
+ * packets accounted as if they had arrived live, then a summary. As live,
+ * the local networks are the config's and those added in the dashboard. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +9,8 @@
 #include "cli/cli.h"
 #include "collect/capture.h"
 #include "collect/flush.h"
+#include "collect/networks.h"
+#include "store/appdb.h"
 
 static void import_usage(FILE *f)
 {
@@ -64,15 +68,37 @@ static void print_summary(struct ingest *in, const struct capture_stats *cs)
            (unsigned long long)as->dropped_full, (unsigned long long)as->absurd);
 }
 
+/* The networks to account with: the config's and those added in the web
+ * dashboard, as the collector has them. */
+static int import_nets(const struct of_config *cfg, struct nets **out)
+{
+    struct appdb *app = appdb_new(cfg->db_path, 1);
+    int rc = app ? networks_union(cfg->nets, app, out) : -ENOMEM;
+    appdb_free(app);
+    if (rc < 0) {
+        fprintf(stderr, "ophanimflow: cannot read the networks of %s: %s\n", cfg->db_path,
+                strerror(-rc));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
 static int import_files(const struct of_config *cfg, struct store *st, char **files, int n)
 {
     struct hash_key key;
     hash_key_random(&key);
+    struct nets *nets = NULL;
+    if (import_nets(cfg, &nets) != CLI_OK)
+        return CLI_FAIL;
     struct ingest *in = ingest_new(cfg, &key);
     if (!in) {
         fprintf(stderr, "ophanimflow: out of memory\n");
+        nets_free(nets);
         return CLI_FAIL;
     }
+    ingest_lock(in);
+    ingest_use_nets(in, nets);
+    ingest_unlock(in);
     struct capture_stats cs = {0};
     int rc = CLI_OK;
     char err[512];
@@ -91,6 +117,7 @@ static int import_files(const struct of_config *cfg, struct store *st, char **fi
     }
     print_summary(in, &cs);
     ingest_free(in);
+    nets_free(nets);
     return rc;
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/secret.h"
+#include "store/appdb.h"
 #include "util/parse.h"
 #include "util/paths.h"
 
@@ -96,4 +98,36 @@ int cli_open_store(const struct of_config *cfg, bool readonly, struct store **ou
         return CLI_FAIL;
     }
     return CLI_OK;
+}
+
+int cli_open_app(const struct of_config *cfg, struct appdb **app, struct sqlite3 **db)
+{
+    struct store *st = NULL;
+    *app = NULL;
+    *db = NULL;
+    if (cli_open_store(cfg, false, &st) != CLI_OK)
+        return CLI_FAIL;
+    (void)store_close(st);
+    if (secret_init() < 0) {
+        fprintf(stderr, "ophanimflow: libsodium cannot start (no source of random numbers)\n");
+        return CLI_FAIL;
+    }
+    *app = appdb_new(cfg->db_path, 1);
+    if (!*app) {
+        fprintf(stderr, "ophanimflow: out of memory\n");
+        return CLI_FAIL;
+    }
+    int rc = appdb_get(*app, db);
+    if (rc < 0) {
+        fprintf(stderr, "ophanimflow: cannot open the store %s: %s\n", cfg->db_path, strerror(-rc));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+void cli_close_app(struct appdb *app, struct sqlite3 *db)
+{
+    if (app)
+        appdb_put(app, db, false);
+    appdb_free(app);
 }

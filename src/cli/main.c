@@ -1,5 +1,7 @@
 /* cli/main.c: `ophanimflow SUBCOMMAND ...`. Each subcommand lives in its
- * own cli/cmd_*.c and takes the common options of cli/cli.h. */
+ * own cli/cmd_*.c and takes the common options of cli/cli.h, after its
+ * name or before it ("ophanimflow --db PATH users"): options in front are
+ * moved behind the name, where the subcommand's own parser reads them. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +22,8 @@ static const struct subcommand subcommands[] = {
     {"series", cmd_series, "stored 5-minute bins of one host"},
     {"graph", cmd_graph, "a host's traffic chart as PNG (the ?module=graph image)"},
     {"migrate", cmd_migrate, "bring the store to this version's schema"},
+    {"users", cmd_users, "the web dashboard's user names"},
+    {"passwd", cmd_passwd, "set a dashboard user's password (adds the user if missing)"},
 };
 
 static void usage(FILE *f)
@@ -32,6 +36,23 @@ static void usage(FILE *f)
             "  --network CIDR[=DESCRIPTION] (repeatable), --sampling-rate N\n"
             "`ophanimflow SUBCOMMAND --help` for more.\n",
             OF_DEFAULT_CONFIG);
+}
+
+/* The index of the subcommand's name after leading common options, or
+ * argc when there is none. */
+static int subcommand_index(int argc, char **argv)
+{
+    static const char *const with_value[] = {"-c", "--config", "--db", "--network",
+                                             "--sampling-rate"};
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        int step = 1;
+        for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+            if (strcmp(argv[i], with_value[k]) == 0)
+                step = 2;
+        i += step;
+    }
+    return i < argc ? i : argc;
 }
 
 int main(int argc, char **argv)
@@ -48,6 +69,16 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--version") == 0) {
         printf("ophanimflow %s\n", OF_VERSION);
         return CLI_OK;
+    }
+    int sub = subcommand_index(argc, argv);
+    if (sub == argc) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (sub > 1) {
+        char *name = argv[sub];
+        memmove(argv + 2, argv + 1, (size_t)(sub - 1) * sizeof(*argv));
+        argv[1] = name;
     }
     for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
         if (strcmp(argv[1], subcommands[i].name) == 0)

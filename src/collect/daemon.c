@@ -10,7 +10,13 @@
  *
  * The writer also copies the counters into a status snapshot about once a
  * second, under the same per-worker locks, and publishes it for the HTTP
- * threads: they read snapshots only, so a worker never waits for them. */
+ * threads: they read snapshots only, so a worker never waits for them.
+ *
+ * The local networks can change while the daemon runs (collect/livenets.h):
+ * each worker holds the version it accounts with and, once per receive
+ * batch or idle tick, swaps it for the latest published one. SIGHUP runs
+ * the reload hook of the caller (who knows where the config came from) in
+ * the writer thread; nothing is restarted, so no counter is lost. */
 #include "collect/daemon.h"
 
 #include <errno.h>
@@ -25,6 +31,7 @@
 
 #include "collect/flush.h"
 #include "collect/ingest.h"
+#include "collect/livenets.h"
 #include "collect/status.h"
 #include "collect/udp.h"
 #include "util/clock.h"
@@ -40,7 +47,8 @@ struct worker {
     struct ingest *in;
     struct udp_sock socks[DAEMON_MAX_SOCKS];
     size_t nsocks;
-    struct agg *spare; /* the writer's: swapped in at the next flush */
+    struct agg *spare;    /* the writer's: swapped in at the next flush */
+    struct netsref *nets; /* the networks version in use; NULL without live networks */
     atomic_bool wants_flush;
 };
 
@@ -48,6 +56,9 @@ struct daemon {
     const struct of_config *cfg;
     struct store *st;
     struct status_board *board; /* NULL: nobody reads status */
+    struct livenets *live;      /* NULL: cfg->nets for good */
+    void (*reload)(void *arg);  /* SIGHUP; NULL: nothing to reload */
+    void *reload_arg;
     struct worker *workers;
     size_t nworkers; /* allocated */
     size_t started;  /* threads running */
@@ -90,6 +101,14 @@ static int worker_open(struct worker *w, const struct of_config *cfg, bool reuse
     return w->nsocks ? 0 : -EADDRNOTAVAIL;
 }
 
+/* Takes up the latest networks version, if there is a newer one. Call with
+ * the ingest's lock held: the ingest uses the version until the next call. */
+static void worker_nets(struct worker *w)
+{
+    if (w->d->live)
+        ingest_use_nets(w->in, livenets_refresh(w->d->live, &w->nets));
+}
+
 static void worker_receive(struct worker *w, struct udp_sock *s, struct udp_batch *b)
 {
     int n = udp_recv(s, b);
@@ -97,6 +116,7 @@ static void worker_receive(struct worker *w, struct udp_sock *s, struct udp_batc
         return;
     uint64_t now = clock_now_ms();
     ingest_lock(w->in);
+    worker_nets(w);
     for (int i = 0; i < n; i++)
         ingest_datagram(w->in, &b->from[i], b->buf + (size_t)i * UDP_MAX_DGRAM, b->len[i], now);
     if (ingest_needs_flush(w->in))
@@ -113,6 +133,7 @@ static void worker_drain(struct worker *w, struct udp_batch *b)
                 break;
             uint64_t now = clock_now_ms();
             ingest_lock(w->in);
+            worker_nets(w);
             for (size_t k = 0; k < b->n; k++)
                 ingest_datagram(w->in, &b->from[k], b->buf + k * UDP_MAX_DGRAM, b->len[k], now);
             ingest_unlock(w->in);
@@ -135,6 +156,12 @@ static void *worker_main(void *arg)
         if (n < 0 && errno != EINTR) {
             log_msg(LOG_ERR, "poll: %s", strerror(errno));
             break;
+        }
+        if (n <= 0) {
+            /* idle: let go of a replaced version all the same */
+            ingest_lock(w->in);
+            worker_nets(w);
+            ingest_unlock(w->in);
         }
         for (size_t i = 0; n > 0 && i < w->nsocks; i++)
             if (pfd[i].revents & POLLIN)
@@ -333,8 +360,12 @@ static void writer_loop(struct daemon *d)
             log_msg(LOG_INFO, "signal %d: stopping", sig);
             return;
         }
-        if (sig == SIGHUP)
-            log_msg(LOG_INFO, "SIGHUP: nothing to reload in this version");
+        if (sig == SIGHUP) {
+            if (d->reload)
+                d->reload(d->reload_arg);
+            else
+                log_msg(LOG_INFO, "SIGHUP: nothing to reload");
+        }
         uint64_t now = clock_now_ms();
         if (now >= next_flush || any_wants_flush(d)) {
             flush_all(d);
@@ -384,13 +415,14 @@ static void daemon_release(struct daemon *d)
             udp_close(&w->socks[k]);
         ingest_free(w->in);
         agg_free(w->spare);
+        netsref_put(w->nets);
     }
     free(d->workers);
     free(d);
 }
 
 int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *st,
-               struct status_board *board)
+               struct status_board *board, struct livenets *live)
 {
     struct daemon *d = calloc(1, sizeof(*d));
     if (!d)
@@ -398,6 +430,7 @@ int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *s
     d->cfg = cfg;
     d->st = st;
     d->board = board;
+    d->live = live;
     d->started_ms = clock_now_ms();
     struct hash_key key;
     sigemptyset(&d->sigs);
@@ -424,17 +457,25 @@ int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *s
         return rc;
     }
     d->running = true;
+    struct netsref *now = live ? livenets_get(live) : NULL;
+    size_t nnets = nets_count(now ? netsref_nets(now) : cfg->nets);
+    netsref_put(now);
     log_msg(LOG_INFO,
             "collecting: NetFlow/IPFIX on UDP %u, sFlow on UDP %u, %zu workers, "
             "%zu local networks, writing every %u s",
-            cfg->collector_port, cfg->sflow_port, d->nworkers, nets_count(cfg->nets),
-            cfg->flush_interval);
-    if (nets_count(cfg->nets) == 0)
+            cfg->collector_port, cfg->sflow_port, d->nworkers, nnets, cfg->flush_interval);
+    if (nnets == 0)
         log_msg(LOG_WARN, "no local networks configured: no host will be accounted");
     if (d->board)
         publish_status(d);
     *out = d;
     return 0;
+}
+
+void daemon_on_reload(struct daemon *d, void (*fn)(void *arg), void *arg)
+{
+    d->reload = fn;
+    d->reload_arg = arg;
 }
 
 void daemon_wait(struct daemon *d)
@@ -462,7 +503,7 @@ void daemon_free(struct daemon *d)
 int daemon_run(const struct of_config *cfg, struct store *st)
 {
     struct daemon *d = NULL;
-    int rc = daemon_new(&d, cfg, st, NULL);
+    int rc = daemon_new(&d, cfg, st, NULL, NULL);
     if (rc < 0)
         return rc;
     daemon_wait(d);

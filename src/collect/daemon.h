@@ -2,6 +2,7 @@
 #ifndef OF_COLLECT_DAEMON_H
 #define OF_COLLECT_DAEMON_H
 
+#include "collect/livenets.h"
 #include "collect/status.h"
 #include "config/config.h"
 #include "store/store.h"
@@ -12,11 +13,17 @@ struct daemon;
 /* Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (so that threads
  * started afterwards, the daemon's and the caller's, inherit the mask),
  * binds the sockets and starts the workers. When board is not NULL, a
- * status snapshot is published on it now and about once a second. 0, or
- * -errno when it cannot start (no socket could be bound). cfg, st and
- * board must outlive the daemon. */
+ * status snapshot is published on it now and about once a second. With
+ * live (may be NULL), the workers account with the networks published
+ * there, from the next batch on; without, with cfg->nets. 0, or -errno
+ * when it cannot start (no socket could be bound). cfg, st, board and live
+ * must outlive the daemon. */
 OF_MUST_CHECK int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *st,
-                             struct status_board *board);
+                             struct status_board *board, struct livenets *live);
+
+/* fn(arg) runs in daemon_wait's thread at each SIGHUP (without it, SIGHUP
+ * is only logged). Call before daemon_wait. */
+void daemon_on_reload(struct daemon *d, void (*fn)(void *arg), void *arg);
 
 /* Writes to st every cfg->flush_interval seconds until SIGTERM or SIGINT. */
 void daemon_wait(struct daemon *d);

@@ -10,6 +10,7 @@
 
 struct ingest {
     const struct of_config *cfg;
+    const struct nets *nets; /* the local networks in use: cfg's, or the latest published */
     pthread_mutex_t lock;
     struct exporter_tab *exporters;
     struct tpl_cache *tpls;
@@ -25,6 +26,7 @@ struct ingest *ingest_new(const struct of_config *cfg, const struct hash_key *ke
     if (!in)
         return NULL;
     in->cfg = cfg;
+    in->nets = cfg->nets;
     pthread_mutex_init(&in->lock, NULL);
     in->exporters = exporter_tab_new(cfg->max_exporters, key);
     in->tpls = tpl_cache_new(cfg->max_templates, key);
@@ -75,8 +77,12 @@ void ingest_datagram(struct ingest *in, const struct of_addr *from, const uint8_
     struct dec_ctx ctx = {e, in->tpls, &batch, arrival_ms};
     (void)dispatch_datagram(&ctx, p, len);
     bool sflow = dispatch_detect(p, len) == FLOW_PROTO_SFLOW;
-    agg_add_batch(in->agg, in->cfg->nets, in->cfg->cls, batch.recs, batch.n, arrival_ms, sflow,
-                  &in->st);
+    agg_add_batch(in->agg, in->nets, in->cfg->cls, batch.recs, batch.n, arrival_ms, sflow, &in->st);
+}
+
+void ingest_use_nets(struct ingest *in, const struct nets *nets)
+{
+    in->nets = nets;
 }
 
 bool ingest_needs_flush(const struct ingest *in)

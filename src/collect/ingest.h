@@ -34,6 +34,11 @@ void ingest_free(struct ingest *in); /* accepts NULL */
 void ingest_lock(struct ingest *in);
 void ingest_unlock(struct ingest *in);
 
+/* The local networks the next datagrams are accounted with (cfg->nets
+ * until then). nets must stay valid until it is replaced or the ingest is
+ * freed. Call with the lock held. */
+void ingest_use_nets(struct ingest *in, const struct nets *nets);
+
 /* Decodes and accounts one datagram from `from`, arrived at arrival_ms. */
 void ingest_datagram(struct ingest *in, const struct of_addr *from, const uint8_t *p, size_t len,
                      uint64_t arrival_ms);

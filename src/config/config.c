@@ -307,6 +307,77 @@ int config_add_network(struct of_config *cfg, const char *arg, bool first, char 
     return 0;
 }
 
+/* Whether an option has the same value in a and b. */
+static bool option_same(const struct opt *o, const struct of_config *a, const struct of_config *b)
+{
+    const char *fa = (const char *)a + o->offset;
+    const char *fb = (const char *)b + o->offset;
+    switch (o->kind) {
+    case OPT_U16:
+        return memcmp(fa, fb, sizeof(uint16_t)) == 0;
+    case OPT_U32:
+        return memcmp(fa, fb, sizeof(uint32_t)) == 0;
+    case OPT_SIZE:
+        return memcmp(fa, fb, sizeof(size_t)) == 0;
+    case OPT_INT:
+        return memcmp(fa, fb, sizeof(int)) == 0;
+    case OPT_BOOL:
+        return *(const bool *)fa == *(const bool *)fb;
+    case OPT_PATH:
+    case OPT_FONT:
+        return strcmp(fa, fb) == 0;
+    case OPT_LISTEN: {
+        const struct addr_list *la = (const struct addr_list *)fa;
+        const struct addr_list *lb = (const struct addr_list *)fb;
+        if (la->n != lb->n)
+            return false;
+        for (size_t i = 0; i < la->n; i++)
+            if (strcmp(la->a[i], lb->a[i]) != 0)
+                return false;
+        return true;
+    }
+    }
+    return false;
+}
+
+/* Appends ", name" (or the first name) to buf when it fits whole; once a
+ * name does not fit, the list stays as it is. */
+static void list_name(char *buf, size_t len, size_t *used, const char *name)
+{
+    if (*used >= len)
+        return;
+    size_t need = (*used ? 2 : 0) + strlen(name);
+    if (need >= len - *used) {
+        *used = len; /* full: later names are left out as well */
+        return;
+    }
+    int n = snprintf(buf + *used, len - *used, "%s%s", *used ? ", " : "", name);
+    *used += n > 0 ? (size_t)n : 0;
+}
+
+size_t config_restart_changes(const struct of_config *a, const struct of_config *b, char *buf,
+                              size_t len)
+{
+    size_t count = 0;
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+        const struct opt *o = &options[i];
+        if (strcmp(o->name, "ENDPOINTS_HOSTS") == 0 || option_same(o, a, b))
+            continue;
+        count++;
+        if (len)
+            list_name(buf, len, &used, o->name);
+    }
+    if (memcmp(a->cls, b->cls, sizeof(*a->cls)) != 0) {
+        count++;
+        if (len)
+            list_name(buf, len, &used, "[classes]");
+    }
+    return count;
+}
+
 int config_finish(struct of_config *cfg)
 {
     return nets_build(cfg->nets);

@@ -69,4 +69,11 @@ OF_MUST_CHECK int config_finish(struct of_config *cfg);
 
 void config_fini(struct of_config *cfg);
 
+/* For a reload: the options whose values differ between a and b and that
+ * take effect only at a restart, i.e. all but [networks] and
+ * ENDPOINTS_HOSTS. Returns how many; their names, comma-separated, go to
+ * buf (cut short if it is too small). */
+size_t config_restart_changes(const struct of_config *a, const struct of_config *b, char *buf,
+                              size_t len);
+
 #endif

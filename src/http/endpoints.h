@@ -13,15 +13,19 @@
 #ifndef OF_HTTP_ENDPOINTS_H
 #define OF_HTTP_ENDPOINTS_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/ratelimit.h"
+#include "collect/networks.h"
 #include "collect/status.h"
 #include "config/config.h"
 #include "http/allow.h"
 #include "http/dbpool.h"
+#include "http/gate.h"
 #include "http/query.h"
 #include "http/reply.h"
 #include "report/graph.h"
@@ -50,16 +54,40 @@ struct http_listener {
 struct http_ctx {
     const struct of_config *cfg;
     struct dbpool *db;
-    struct status_board *board; /* NULL when no collector publishes status */
-    struct allow allow;         /* ENDPOINTS_HOSTS */
-    const char *font;           /* chart font file; NULL when none was found */
-    uint64_t started_ms;        /* UNIX ms */
+    struct status_board *board;  /* NULL when no collector publishes status */
+    pthread_rwlock_t allow_lock; /* a reload replaces allow under it */
+    struct allow allow;          /* ENDPOINTS_HOSTS */
+    struct appdb *app;           /* the dashboard's tables; NULL: nobody can log in */
+    struct networks *networks;   /* NULL: the config's networks, read-only */
+    struct ratelimit *logins;    /* failed logins per client address */
+    const char *font;            /* chart font file; NULL when none was found */
+    uint64_t started_ms;         /* UNIX ms */
     struct http_listener listeners[HTTP_MAX_LISTENERS];
     size_t nlisteners;
     struct http_counters counters;
 };
 
 typedef int (*ep_handler)(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+
+/* What the dashboard's endpoints get of a request besides its query. */
+enum http_method { HTTP_GET = 1, HTTP_HEAD = 2, HTTP_POST = 4, HTTP_DELETE = 8 };
+struct http_call {
+    const struct query *q;
+    enum http_method method;
+    const json_t *body;         /* the JSON object sent; NULL when none was */
+    const struct gate_who *who; /* the caller (http/gate.h) */
+    struct of_addr client;      /* the client's address (af 0 when unknown) */
+};
+typedef int (*ep_call_handler)(struct http_ctx *ctx, const struct http_call *call,
+                               struct http_reply *r);
+
+/* Why the dashboard refuses a request: the status, a one-line reason and
+ * the form field at fault (NULL when none is). */
+struct ep_refusal {
+    unsigned status;
+    const char *why;
+    const char *field;
+};
 
 /* ---- parameters ---- */
 
@@ -112,6 +140,37 @@ struct ep_hosts_req {
 OF_MUST_CHECK int ep_hosts_parse(const struct query *q, int year_now, int month_now,
                                  struct ep_hosts_req *out, const char **why);
 
+/* Bodies of the dashboard's requests (http/body.h). Each returns 0 with
+ * the request filled in (strings point into body), or -EINVAL with *ref
+ * set (a 400). */
+struct ep_login_req {
+    const char *user;
+    const char *password;
+    size_t password_len;
+};
+OF_MUST_CHECK int ep_login_parse(const json_t *body, struct ep_login_req *out,
+                                 struct ep_refusal *ref);
+
+/* POST /api/v1/users and /api/v1/users/password: name and password. */
+struct ep_user_req {
+    const char *name;
+    const char *password;
+    size_t password_len;
+};
+OF_MUST_CHECK int ep_user_parse(const json_t *body, struct ep_user_req *out,
+                                struct ep_refusal *ref);
+
+/* POST /api/v1/networks: cidr (canonical text) and description. */
+struct ep_network_req {
+    char cidr[NETS_CIDR_STRLEN];
+    const char *description;
+};
+OF_MUST_CHECK int ep_network_parse(const json_t *body, struct ep_network_req *out,
+                                   struct ep_refusal *ref);
+
+/* POST /api/v1/tokens: name. */
+OF_MUST_CHECK int ep_token_parse(const json_t *body, const char **name, struct ep_refusal *ref);
+
 /* The time range of a graph period (report/graph.h) that ends now; from
  * and to are used for GRAPH_EXPLICIT only. -EINVAL for a range out of
  * bounds. */
@@ -134,6 +193,24 @@ int ep_api_traffic(struct http_ctx *ctx, const struct query *q, struct http_repl
 int ep_api_top(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
 int ep_api_status(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
 int ep_metrics(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+int ep_api_system(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+
+/* The dashboard's own endpoints (login, users, networks, tokens). */
+int ep_login(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_logout(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_session(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_users(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_users_password(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_networks(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_tokens(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+
+/* The dashboard's files (http/webfiles.h), public, from memory: web/<name>
+ * as 200 with its bytes, 304 without when if_none_match (the request's
+ * If-None-Match header, NULL when it has none) lists its ETag, 404 when
+ * there is no such file. Both return 0. */
+int ep_static_file(const char *name, const char *if_none_match, struct http_reply *r);
+/* The same for a ROUTE_STATIC request path, "/ui/<name>" (http/router.h). */
+int ep_static(const char *path, const char *if_none_match, struct http_reply *r);
 
 /* ---- shared by the handlers ---- */
 
@@ -160,7 +237,42 @@ uint32_t ep_exporter_rate(const struct http_ctx *ctx, const struct status_export
  * there is none). */
 uint64_t ep_uptime(const struct http_ctx *ctx, const struct status *s);
 
+/* The local networks, held for the length of a request (so that a table
+ * replaced meanwhile stays valid): ep_nets_hold, then ep_netdesc any
+ * number of times, then ep_nets_release. */
+struct ep_nets {
+    struct netsref *ref; /* NULL: the config's table */
+    const struct nets *nets;
+};
+void ep_nets_hold(const struct http_ctx *ctx, struct ep_nets *n);
+void ep_nets_release(struct ep_nets *n);
+
 /* The description of the network addr belongs to, or NULL. */
-const char *ep_netdesc(const struct http_ctx *ctx, const struct of_addr *addr);
+const char *ep_netdesc(const struct ep_nets *n, const struct of_addr *addr);
+
+/* A JSON error reply: {"error":why} or {"error":why,"field":field}. */
+void ep_refuse(struct http_reply *r, const struct ep_refusal *ref);
+void ep_error(struct http_reply *r, unsigned status, const char *why, const char *field);
+
+/* A connection to the dashboard's tables, or a 503 reply (then *db is
+ * NULL and the handler is done). */
+void ep_app_get(struct http_ctx *ctx, struct http_reply *r, struct sqlite3 **db);
+void ep_app_put(struct http_ctx *ctx, struct sqlite3 *db, int rc);
+
+/* Runs fn with a connection to the dashboard's tables (or answers 503),
+ * and answers a store error fn returns (other than -ENOMEM, which it
+ * returns) as ep_app_error does. */
+typedef int (*ep_app_fn)(struct sqlite3 *db, const struct http_call *call, struct http_reply *r);
+int ep_with_app(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r,
+                ep_app_fn fn);
+
+/* The reply for an error of the dashboard's tables (503 busy, else 500). */
+void ep_app_error(struct http_reply *r, int rc);
+
+/* 201 or 200 with j as the body (j stays the caller's); 0 or -ENOMEM. */
+OF_MUST_CHECK int ep_json(struct http_reply *r, unsigned status, const json_t *j);
+
+/* 204 No Content. */
+void ep_no_content(struct http_reply *r);
 
 #endif

@@ -131,11 +131,11 @@ static void sort_hosts(struct host_list *l, const struct ep_hosts_req *req)
     }
 }
 
-static json_t *host_json(const struct http_ctx *ctx, const struct traff_row *row)
+static json_t *host_json(const struct ep_nets *nets, const struct traff_row *row)
 {
     char ip[ADDR_STRLEN];
     addr_format(&row->host, ip, sizeof(ip));
-    const char *desc = ep_netdesc(ctx, &row->host);
+    const char *desc = ep_netdesc(nets, &row->host);
     return json_pack("{s:s,s:o,s:o,s:s*}", "ip", ip, "dl", ep_json_u64(row->dl), "ul",
                      ep_json_u64(row->ul), "desc", desc);
 }
@@ -149,12 +149,16 @@ static int hosts_json(const struct http_ctx *ctx, const struct ep_hosts_req *req
     if (!top)
         return -ENOMEM;
     size_t n = req->limit && req->limit < l->n ? req->limit : l->n;
+    struct ep_nets nets;
+    ep_nets_hold(ctx, &nets);
     for (size_t i = 0; i < n; i++) {
-        if (json_array_append_new(arr, host_json(ctx, &l->rows[i])) < 0) {
+        if (json_array_append_new(arr, host_json(&nets, &l->rows[i])) < 0) {
+            ep_nets_release(&nets);
             json_decref(top);
             return -ENOMEM;
         }
     }
+    ep_nets_release(&nets);
     int rc = reply_json(r, top);
     json_decref(top);
     return rc;

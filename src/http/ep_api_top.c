@@ -43,7 +43,7 @@ int ep_top_parse(const struct query *q, struct ep_top_req *out, const char **why
 }
 
 struct top_out {
-    const struct http_ctx *ctx;
+    const struct ep_nets *nets;
     json_t *hosts;
     double seconds;
 };
@@ -55,7 +55,7 @@ static int add_host(const struct top_row *row, void *arg)
     addr_format(&row->host, ip, sizeof(ip));
     json_t *h = json_pack("{s:s,s:o,s:f,s:s*}", "ip", ip, "bytes", ep_json_u64(row->bytes), "mbps",
                           (double)row->bytes * 8.0 / o->seconds / 1048576.0, "desc",
-                          ep_netdesc(o->ctx, &row->host));
+                          ep_netdesc(o->nets, &row->host));
     if (!h || json_array_append_new(o->hosts, h) < 0)
         return -ENOMEM;
     return 0;
@@ -76,9 +76,12 @@ int ep_api_top(struct http_ctx *ctx, const struct query *q, struct http_reply *r
     ep_store_get(ctx, r, &st);
     if (!st)
         return 0;
-    struct top_out o = {.ctx = ctx, .hosts = json_array(), .seconds = (double)(to - from)};
+    struct ep_nets nets;
+    ep_nets_hold(ctx, &nets);
+    struct top_out o = {.nets = &nets, .hosts = json_array(), .seconds = (double)(to - from)};
     int rc =
         o.hosts ? store_get_top(st, req.dir, req.cls, from, to, req.limit, add_host, &o) : -ENOMEM;
+    ep_nets_release(&nets);
     ep_store_put(ctx, st, rc);
     if (rc == 0) {
         json_t *top =

@@ -49,13 +49,99 @@ json_t *ep_json_u64(uint64_t v)
     return json_integer(v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v);
 }
 
-const char *ep_netdesc(const struct http_ctx *ctx, const struct of_addr *addr)
+void ep_nets_hold(const struct http_ctx *ctx, struct ep_nets *n)
 {
-    long i = nets_lookup(ctx->cfg->nets, addr);
+    n->ref = ctx->networks ? livenets_get(networks_live(ctx->networks)) : NULL;
+    n->nets = n->ref ? netsref_nets(n->ref) : ctx->cfg->nets;
+}
+
+void ep_nets_release(struct ep_nets *n)
+{
+    netsref_put(n->ref);
+    n->ref = NULL;
+    n->nets = NULL;
+}
+
+const char *ep_netdesc(const struct ep_nets *n, const struct of_addr *addr)
+{
+    long i = nets_lookup(n->nets, addr);
     if (i < 0)
         return NULL;
-    const char *d = nets_desc(ctx->cfg->nets, (size_t)i);
+    const char *d = nets_desc(n->nets, (size_t)i);
     return d && d[0] ? d : NULL;
+}
+
+void ep_error(struct http_reply *r, unsigned status, const char *why, const char *field)
+{
+    json_t *j = json_pack("{s:s,s:s*}", "error", why, "field", field);
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!s) {
+        /* Still an answer with the right status, only without the reason. */
+        reply_fini(r);
+        r->status = status;
+        r->type = REPLY_JSON;
+        r->body = "{\"error\":\"out of memory\"}";
+        r->len = strlen(r->body);
+        return;
+    }
+    reply_take(r, status, REPLY_JSON, s, strlen(s));
+    r->no_store = true;
+}
+
+void ep_refuse(struct http_reply *r, const struct ep_refusal *ref)
+{
+    ep_error(r, ref->status, ref->why, ref->field);
+}
+
+void ep_app_get(struct http_ctx *ctx, struct http_reply *r, struct sqlite3 **db)
+{
+    *db = NULL;
+    int rc = ctx->app ? appdb_get(ctx->app, db) : -ENOENT;
+    if (rc < 0) {
+        static struct log_limit limit;
+        static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+        pthread_mutex_lock(&lock);
+        bool say = log_every(&limit, 60);
+        pthread_mutex_unlock(&lock);
+        if (say)
+            log_msg(LOG_WARN, "http: cannot open the store %s: %s", ctx->cfg->db_path,
+                    strerror(-rc));
+        *db = NULL;
+        ep_error(r, 503, "store unavailable", NULL);
+    }
+}
+
+void ep_app_put(struct http_ctx *ctx, struct sqlite3 *db, int rc)
+{
+    /* Answers such as "no such user" are not failures of the connection. */
+    bool failed =
+        rc < 0 && rc != -ENOENT && rc != -EEXIST && rc != -EINVAL && rc != -ENOSPC && rc != -EACCES;
+    appdb_put(ctx->app, db, failed);
+}
+
+void ep_app_error(struct http_reply *r, int rc)
+{
+    if (rc == -EBUSY || rc == -EAGAIN)
+        ep_error(r, 503, "store busy, try again", NULL);
+    else
+        ep_error(r, 500, "store error", NULL);
+}
+
+int ep_json(struct http_reply *r, unsigned status, const json_t *j)
+{
+    int rc = reply_json(r, j);
+    if (rc == 0)
+        r->status = status;
+    return rc;
+}
+
+void ep_no_content(struct http_reply *r)
+{
+    reply_fini(r);
+    r->status = 204;
+    r->type = REPLY_TEXT;
+    r->no_store = true;
 }
 
 uint32_t ep_exporter_rate(const struct http_ctx *ctx, const struct status_exporter *e)
@@ -75,4 +161,20 @@ uint64_t ep_uptime(const struct http_ctx *ctx, const struct status *s)
     uint64_t now = clock_now_ms();
     uint64_t start = s ? s->started_ms : ctx->started_ms;
     return now > start ? (now - start) / 1000u : 0;
+}
+
+int ep_with_app(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r,
+                ep_app_fn fn)
+{
+    struct sqlite3 *db = NULL;
+    ep_app_get(ctx, r, &db);
+    if (!db)
+        return 0;
+    int rc = fn(db, call, r);
+    ep_app_put(ctx, db, rc);
+    if (rc < 0 && rc != -ENOMEM) {
+        ep_app_error(r, rc);
+        rc = 0;
+    }
+    return rc;
 }

@@ -95,22 +95,29 @@ int ep_graph(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
         reply_error(r, 400, why);
         return 0;
     }
-    req.netdesc = ctx->cfg->charts_netdesc ? ep_netdesc(ctx, &req.host) : NULL;
+    /* The title is drawn before the networks are let go (graph_reply). */
+    struct ep_nets nets;
+    ep_nets_hold(ctx, &nets);
+    req.netdesc = ctx->cfg->charts_netdesc ? ep_netdesc(&nets, &req.host) : NULL;
     req.prealloc = ctx->cfg->charts_prealloc;
     req.font = ctx->font;
     struct store *st;
     ep_store_get(ctx, r, &st);
-    if (!st)
+    if (!st) {
+        ep_nets_release(&nets);
         return 0;
+    }
     struct graph_data d;
     memset(&d, 0, sizeof(d));
     int rc = graph_load(st, &req, &d);
     ep_store_put(ctx, st, rc);
     if (rc < 0) {
+        ep_nets_release(&nets);
         ep_store_error(r, rc);
         return 0;
     }
     rc = graph_reply(&req, dump, &d, r);
     graph_data_fini(&d);
+    ep_nets_release(&nets);
     return rc;
 }

@@ -2,7 +2,9 @@
  * so that a client, a log or curl shows the reason as it is. */
 #include "http/reply.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,28 @@ int reply_json(struct http_reply *r, const json_t *j)
     reply_take(r, 200, REPLY_JSON, s, strlen(s));
     r->no_store = true;
     return 0;
+}
+
+void reply_header(struct http_reply *r, const char *name, const char *value)
+{
+    assert(r->nheaders < REPLY_MAX_HEADERS);
+    if (r->nheaders >= REPLY_MAX_HEADERS)
+        return;
+    r->headers[r->nheaders].name = name;
+    r->headers[r->nheaders].value = value;
+    r->nheaders++;
+}
+
+void reply_cookie(struct http_reply *r, const char *value)
+{
+    (void)snprintf(r->cookie, sizeof(r->cookie), "%s", value);
+    reply_header(r, "Set-Cookie", r->cookie);
+}
+
+void reply_retry_after(struct http_reply *r, unsigned seconds)
+{
+    (void)snprintf(r->retry, sizeof(r->retry), "%u", seconds);
+    reply_header(r, "Retry-After", r->retry);
 }
 
 void reply_fini(struct http_reply *r)

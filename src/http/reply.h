@@ -18,6 +18,14 @@
 #define REPLY_PNG        "image/png"
 #define REPLY_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
 
+#define REPLY_MAX_HEADERS 6
+
+/* A header to send beside the ones every reply gets. */
+struct reply_header {
+    const char *name;
+    const char *value;
+};
+
 struct http_reply {
     unsigned status;  /* HTTP status code */
     const char *type; /* Content-Type, a static string */
@@ -25,6 +33,12 @@ struct http_reply {
     size_t len;
     void (*body_free)(void *); /* NULL: the body is static */
     bool no_store;             /* Cache-Control: no-store (data that changes) */
+    /* Extra headers, strings that outlive the reply (static ones). */
+    struct reply_header headers[REPLY_MAX_HEADERS];
+    size_t nheaders;
+    /* Values of headers made per reply (reply_cookie, reply_retry_after). */
+    char cookie[128];
+    char retry[24];
 };
 
 /* A static text body: status and one line (a newline is part of text). */
@@ -40,6 +54,18 @@ void reply_take(struct http_reply *r, unsigned status, const char *type, void *b
 /* Serializes j (compact) as a 200 application/json body. 0 or -ENOMEM. j
  * stays the caller's. */
 OF_MUST_CHECK int reply_json(struct http_reply *r, const json_t *j);
+
+/* Adds a header (name and value outlive the reply). Which headers a reply
+ * gets is our code's choice, never the client's, so more than
+ * REPLY_MAX_HEADERS is a bug: it asserts (and the header is left out). */
+void reply_header(struct http_reply *r, const char *name, const char *value);
+
+/* Set-Cookie: value (copied; cut at sizeof(r->cookie) - 1 bytes, which
+ * our cookies never reach). */
+void reply_cookie(struct http_reply *r, const char *value);
+
+/* Retry-After: seconds. */
+void reply_retry_after(struct http_reply *r, unsigned seconds);
 
 /* Releases an owned body. NULL-safe; the reply is then empty. */
 void reply_fini(struct http_reply *r);

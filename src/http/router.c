@@ -18,6 +18,15 @@ static const struct {
     {"/api/v1/top", ROUTE_API_TOP},
     {"/api/v1/status", ROUTE_API_STATUS},
     {"/metrics", ROUTE_METRICS},
+    {"/api/v1/graph", ROUTE_API_GRAPH},
+    {"/api/v1/system", ROUTE_API_SYSTEM},
+    {"/api/v1/login", ROUTE_API_LOGIN},
+    {"/api/v1/logout", ROUTE_API_LOGOUT},
+    {"/api/v1/session", ROUTE_API_SESSION},
+    {"/api/v1/networks", ROUTE_API_NETWORKS},
+    {"/api/v1/users", ROUTE_API_USERS},
+    {"/api/v1/users/password", ROUTE_API_PASSWORD},
+    {"/api/v1/tokens", ROUTE_API_TOKENS},
 };
 
 /* Collapses slashes and drops a trailing one. False when the path does not
@@ -48,12 +57,31 @@ static const char *strip(const char *p, const char *prefix)
     return p;
 }
 
+/* The path in its one form, the /of prefix dropped; NULL when it has none. */
+static const char *canonical(const char *path, char *buf, size_t cap)
+{
+    if (!path || !normalize(path, buf, cap))
+        return NULL;
+    return strip(buf, "/of");
+}
+
+const char *router_asset(const char *path, char *buf, size_t cap)
+{
+    static const char ui[] = "/ui/";
+    const char *p = canonical(path, buf, cap);
+    if (!p || strncmp(p, ui, sizeof(ui) - 1) != 0)
+        return NULL;
+    return p + sizeof(ui) - 1;
+}
+
 enum route router_path(const char *path)
 {
     char buf[ROUTER_MAX_PATH];
-    if (!path || !normalize(path, buf, sizeof(buf)))
+    if (router_asset(path, buf, sizeof(buf)))
+        return ROUTE_STATIC;
+    const char *p = canonical(path, buf, sizeof(buf));
+    if (!p)
         return ROUTE_NONE;
-    const char *p = strip(buf, "/of");
     if (strcmp(p, "/index.php") == 0)
         p = "";
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)

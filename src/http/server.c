@@ -1,17 +1,21 @@
-/* http/server.c: libmicrohttpd set up, requests routed, replies sent.
+/* http/server.c: libmicrohttpd set up, requests handed to request.c,
+ * replies sent.
  *
  * One MHD daemon per listening address, each with its own thread pool
- * (libmicrohttpd's internal polling: epoll where there is one). Every
- * request goes through the same steps before an endpoint sees it: the
- * method (GET and HEAD only), the length of the raw request target (seen
- * through the URI log callback, before libmicrohttpd splits it), the path,
- * the query parameters against their caps, the module, then
- * ENDPOINTS_HOSTS. Each refusal is a one-line reason with its status.
- * None of our endpoints takes a body: a request that announces one is
- * refused (413) as soon as its headers are in, before the body is read.
+ * (libmicrohttpd's internal polling: epoll where there is one). The access
+ * handler is called once the headers are in, then for each piece of body,
+ * then once the request is complete; request.c does the work of each call
+ * (see request.h for the steps). A refusal decided from the headers goes
+ * out at once when a body is announced, so that the body is never read
+ * (libmicrohttpd then closes the connection); without a body it waits for
+ * the last call, so that the connection stays open for the next request.
+ * The length of the raw request target is judged in the URI log callback,
+ * before libmicrohttpd splits it.
  *
  * Connection state the server keeps is the guard's deadline (guard.h),
- * hung on libmicrohttpd's per-socket context pointer. */
+ * hung on libmicrohttpd's per-socket context pointer; request state (a
+ * struct http_req) hangs on the request's context pointer and is freed
+ * when libmicrohttpd reports the request completed. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -25,16 +29,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <strings.h>
+
+#include "auth/secret.h"
 #include "http/endpoints.h"
 #include "http/guard.h"
-#include "http/router.h"
+#include "http/request.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 #define HTTP_MAX_THREADS 64
 /* One client address may hold this share of the connections (1/4). */
 #define HTTP_PER_IP_SHARE 4
-
 struct http_server {
     struct http_ctx ctx;
     struct MHD_Daemon *mhd[HTTP_MAX_LISTENERS];
@@ -44,19 +50,13 @@ struct http_server {
     struct log_limit log_limit;
 };
 
-/* What a request's context pointer holds, by address: the URI log
- * callback's verdict on the raw request target (within QUERY_MAX_URI or
- * not), then that the headers have been seen, then that the answer is
- * queued. Answering only in the second call of the access handler, once
- * the request is complete, is what lets libmicrohttpd keep the connection
- * open for the next request. */
-static char uri_ok, uri_long, seen_ok, seen_long, answered;
-
-static const ep_handler handlers[ROUTE__COUNT] = {
-    [ROUTE_API_HOSTS] = ep_api_hosts,     [ROUTE_API_SERIES] = ep_api_series,
-    [ROUTE_API_TRAFFIC] = ep_api_traffic, [ROUTE_API_TOP] = ep_api_top,
-    [ROUTE_API_STATUS] = ep_api_status,   [ROUTE_METRICS] = ep_metrics,
-};
+/* What a request's context pointer holds before and after its struct
+ * http_req: the URI log callback's verdict on the raw request target
+ * (within QUERY_MAX_URI or not), and an answer queued without a struct
+ * (there was no memory for one). Answering only once the request is
+ * complete (not while its body may still come) is what lets
+ * libmicrohttpd keep the connection open for the next request. */
+static char uri_ok, uri_long, answered;
 
 static unsigned default_threads(void)
 {
@@ -110,88 +110,20 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     *socket_context = NULL;
 }
 
+static void req_free(void *p)
+{
+    if (p != &uri_ok && p != &uri_long && p != &answered)
+        request_free(p);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     struct http_server *s = cls;
-    (void)req_cls;
     (void)toe;
+    req_free(*req_cls);
+    *req_cls = NULL;
     guard_arm(s->guard, conn_guard(c)); /* the next request's time starts now */
-}
-
-static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
-                              const char *value, size_t vlen)
-{
-    (void)kind;
-    if (!key || klen == 0)
-        return MHD_YES; /* "&&" or "=x": nothing, as PHP reads it */
-    return query_add(cls, key, klen, value, vlen) == QUERY_OK ? MHD_YES : MHD_NO;
-}
-
-/* ---- requests ---- */
-
-static bool client_allowed(const struct http_ctx *ctx, struct MHD_Connection *c)
-{
-    if (ctx->allow.n == 0)
-        return true;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    return ci && allow_sockaddr(&ctx->allow, ci->client_addr);
-}
-
-/* The endpoint of a request once its path and query are known; the reply
- * for a refusal otherwise (handler NULL). */
-static ep_handler pick(struct http_server *s, struct MHD_Connection *c, enum route route,
-                       const struct query *q, struct http_reply *r)
-{
-    if (route != ROUTE_MODULES) {
-        if (!client_allowed(&s->ctx, c)) {
-            reply_static(r, 403, "DENIED");
-            return NULL;
-        }
-        return handlers[route];
-    }
-    switch (router_module(query_get(q, "module"))) {
-    case ROUTE_MOD_INDEX:
-        return ep_index;
-    case ROUTE_MOD_GRAPH:
-        if (client_allowed(&s->ctx, c))
-            return ep_graph;
-        reply_static(r, 403, "GRAPH:DENIED"); /* the original's body, to the byte */
-        return NULL;
-    case ROUTE_MOD_GETTRAFF:
-        if (client_allowed(&s->ctx, c))
-            return ep_gettraff;
-        reply_static(r, 403, "GETTRAFF:DENIED");
-        return NULL;
-    default:
-        reply_error(r, 400, "unknown module");
-        return NULL;
-    }
-}
-
-static void handle(struct http_server *s, struct MHD_Connection *c, const char *url,
-                   bool uri_too_long, struct http_reply *r)
-{
-    if (uri_too_long) {
-        reply_error(r, 400, "request URI too long");
-        return;
-    }
-    enum route route = router_path(url);
-    if (route == ROUTE_NONE) {
-        reply_error(r, 404, "not found");
-        return;
-    }
-    struct query q;
-    query_init(&q);
-    (void)MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, on_arg, &q);
-    if (q.st != QUERY_OK) {
-        reply_error(r, 400, query_status_reason(q.st));
-        return;
-    }
-    ep_handler h = pick(s, c, route, &q, r);
-    if (h && h(&s->ctx, &q, r) < 0)
-        reply_error(r, 500, "internal error");
 }
 
 static void count_reply(struct http_ctx *ctx, unsigned status)
@@ -217,13 +149,17 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
         return MHD_NO; /* out of memory: libmicrohttpd closes the connection */
     }
     r->body_free = NULL; /* the response owns the body now */
-    (void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
+    if (r->status != 204 && r->status != 304)
+        (void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
     (void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (r->no_store)
         (void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    if (r->status == 405)
-        (void)MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    if (r->status == 503)
+    bool retry = false;
+    for (size_t i = 0; i < r->nheaders; i++) {
+        (void)MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+        retry |= strcasecmp(r->headers[i].name, MHD_HTTP_HEADER_RETRY_AFTER) == 0;
+    }
+    if (r->status == 503 && !retry)
         (void)MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
     enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
     MHD_destroy_response(resp);
@@ -231,18 +167,29 @@ static enum MHD_Result send_reply(struct http_server *s, struct MHD_Connection *
     return ret;
 }
 
-static bool is_get(const char *method)
+/* The first call, once the headers are in. */
+static enum MHD_Result on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
+                                  const char *method, void **req_cls)
 {
-    return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-}
-
-/* True when the request announces a body (none of ours takes one). */
-static bool has_body(struct MHD_Connection *c)
-{
-    const char *len =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
-           (len && strcmp(len, "0") != 0);
+    /* The answer's time starts. */
+    guard_arm(s->guard, conn_guard(c));
+    bool too_long = *req_cls == &uri_long;
+    struct http_req *q = request_new();
+    if (!q) {
+        struct http_reply r = {.status = 503, .type = REPLY_TEXT};
+        *req_cls = &answered;
+        reply_error(&r, 503, "out of memory");
+        return send_reply(s, c, &r);
+    }
+    *req_cls = q;
+    if (request_headers(&s->ctx, c, url, method, too_long, q))
+        return MHD_YES;
+    if (!request_announces_body(c)) {
+        q->refused = true;
+        return MHD_YES;
+    }
+    q->answered = true;
+    return send_reply(s, c, &q->reply);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -250,29 +197,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_size, void **req_cls)
 {
     struct http_server *s = cls;
-    struct http_reply r = {.status = 500, .type = REPLY_TEXT};
     (void)version;
-    (void)upload;
-    if (*req_cls == &uri_ok || *req_cls == &uri_long) {
-        /* The headers are in: the answer's time starts. */
-        guard_arm(s->guard, conn_guard(c));
-        if (!is_get(method)) {
-            reply_error(&r, 405, "method not allowed (GET or HEAD)");
-        } else if (has_body(c)) {
-            /* Refused before the body is read; libmicrohttpd then closes. */
-            reply_error(&r, 413, "request body not accepted");
-        } else {
-            *req_cls = *req_cls == &uri_ok ? &seen_ok : &seen_long;
-            return MHD_YES;
-        }
-    } else if (*req_cls == &answered || *upload_size) {
+    if (!*req_cls || *req_cls == &uri_ok || *req_cls == &uri_long)
+        return on_headers(s, c, url, method, req_cls);
+    struct http_req *q = *req_cls == &answered ? NULL : *req_cls;
+    if (!q || q->answered) {
         *upload_size = 0;
         return MHD_YES;
-    } else {
-        handle(s, c, url, *req_cls == &seen_long, &r);
     }
-    *req_cls = &answered;
-    return send_reply(s, c, &r);
+    if (*upload_size) {
+        bool go_on = request_body(q, upload, *upload_size);
+        *upload_size = 0;
+        /* Someone sending far more than they may: closed, not answered. */
+        return go_on ? MHD_YES : MHD_NO;
+    }
+    if (!q->refused)
+        request_answer(&s->ctx, c, url, q);
+    q->answered = true;
+    return send_reply(s, c, &q->reply);
 }
 
 /* ---- start and stop ---- */
@@ -365,25 +307,32 @@ static int listen_all(struct http_server *s)
 }
 
 int http_server_start(struct http_server **out, const struct of_config *cfg,
-                      struct status_board *board)
+                      struct status_board *board, const struct http_deps *deps)
 {
     int rc = -ENOMEM;
     struct http_server *s = calloc(1, sizeof(*s));
     if (!s)
         return -ENOMEM;
     pthread_mutex_init(&s->log_lock, NULL);
+    pthread_rwlock_init(&s->ctx.allow_lock, NULL);
     s->ctx.cfg = cfg;
     s->ctx.board = board;
+    s->ctx.app = deps ? deps->app : NULL;
+    s->ctx.networks = deps ? deps->networks : NULL;
     s->ctx.started_ms = clock_now_ms();
     s->ctx.font = cfg->charts_font[0] ? cfg->charts_font : chart_default_font();
     size_t naddr = cfg->http_listen.n ? cfg->http_listen.n : 1;
     unsigned threads = cfg->http_threads ? cfg->http_threads : default_threads();
+    rc = secret_init();
+    if (rc < 0)
+        goto fail;
     rc = allow_init(&s->ctx.allow, &cfg->endpoints_hosts);
     if (rc < 0)
         goto fail;
     rc = -ENOMEM;
     s->ctx.db = dbpool_new(NULL, cfg->db_path, naddr * threads);
-    if (!s->ctx.db)
+    s->ctx.logins = ratelimit_new(RATELIMIT_CLIENTS);
+    if (!s->ctx.db || !s->ctx.logins)
         goto fail;
     /* Each address may hold one thread's worth more than its share. */
     rc = guard_new(&s->guard, (size_t)cfg->http_max_conn + naddr * threads, 2 * cfg->http_timeout,
@@ -400,6 +349,18 @@ fail:
     return rc;
 }
 
+int http_server_set_allow(struct http_server *s, const struct addr_list *hosts)
+{
+    struct allow fresh;
+    int rc = allow_init(&fresh, hosts);
+    if (rc < 0)
+        return rc;
+    pthread_rwlock_wrlock(&s->ctx.allow_lock);
+    s->ctx.allow = fresh;
+    pthread_rwlock_unlock(&s->ctx.allow_lock);
+    return 0;
+}
+
 void http_server_stop(struct http_server *s)
 {
     if (!s)
@@ -408,6 +369,8 @@ void http_server_stop(struct http_server *s)
         MHD_stop_daemon(s->mhd[i]);
     guard_free(s->guard);
     dbpool_free(s->ctx.db);
+    ratelimit_free(s->ctx.logins);
+    pthread_rwlock_destroy(&s->ctx.allow_lock);
     pthread_mutex_destroy(&s->log_lock);
     free(s);
 }

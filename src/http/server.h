@@ -1,6 +1,7 @@
 /* http/server.h: the embedded HTTP server of `ophanimflow run`: the
  * original's ?module=graph and ?module=gettraff, the JSON API under
- * /api/v1/ and /metrics (see endpoints.h and README.md, "HTTP API").
+ * /api/v1/, /metrics and the web dashboard (see endpoints.h and README.md,
+ * "HTTP API").
  *
  * libmicrohttpd with its own threads: a pool of HTTP_THREADS per listening
  * address, HTTP_MAX_CONNECTIONS in all, a quarter of them per client
@@ -12,8 +13,10 @@
 #ifndef OF_HTTP_SERVER_H
 #define OF_HTTP_SERVER_H
 
+#include "collect/networks.h"
 #include "collect/status.h"
 #include "config/config.h"
+#include "store/appdb.h"
 #include "util/compiler.h"
 
 /* Bytes a connection may use for the request line, the headers and the
@@ -22,14 +25,26 @@
 
 struct http_server;
 
+/* What the dashboard's endpoints work with; either may be NULL. */
+struct http_deps {
+    struct appdb *app;         /* users, sessions, tokens (NULL: nobody can log in) */
+    struct networks *networks; /* the live networks (NULL: cfg's, read-only) */
+};
+
 /* Listens on HTTP_LISTEN_ADDRESS (empty: one dual-stack socket on ::, or
  * 0.0.0.0 where there is no IPv6), port cfg->http_port, and serves until
  * http_server_stop. board (may be NULL) is where the collector's status
  * comes from. Start it after daemon_new, so that its threads inherit the
- * blocked signals. cfg and board must outlive the server. 0, -EINVAL for a
- * bad setting, or -errno when a socket cannot be bound. */
+ * blocked signals. cfg, board and what deps (may be NULL) points to must
+ * outlive the server. 0, -EINVAL for a bad setting, -EIO when libsodium
+ * cannot start, or -errno when a socket cannot be bound. */
 OF_MUST_CHECK int http_server_start(struct http_server **out, const struct of_config *cfg,
-                                    struct status_board *board);
+                                    struct status_board *board, const struct http_deps *deps);
+
+/* Replaces ENDPOINTS_HOSTS (a reloaded config file); requests being
+ * served finish with the list they started with. 0 or -EINVAL for an
+ * entry that is not an address. */
+OF_MUST_CHECK int http_server_set_allow(struct http_server *s, const struct addr_list *hosts);
 
 /* Stops accepting, finishes the requests being served, frees. NULL-safe. */
 void http_server_stop(struct http_server *s);

@@ -104,14 +104,47 @@ static const char schema_v2_hours[] = V2_INSERT("bins_1h", "3600") V2_CLASSES(V2
 static const char schema_v2_days[] = V2_INSERT("bins_1d", "86400") V2_CLASSES(V2_SUM)
     V2_CLASSES(V2_HOUR_PEAK) V2_CLASSES(V2_PKT_SUM) " FROM bins_1h" V2_GROUP;
 
+/* Version 3: the dashboard's own tables (src/auth/, src/collect/networks.c),
+ * kept in the store's file so that an install stays one file to back up.
+ * Secrets are never stored: sessions and API tokens are kept as hashes of
+ * the random tokens handed out, passwords as crypto_pwhash strings. No
+ * foreign keys (SQLite enforces them only when each connection asks):
+ * removing a user removes its sessions in the same transaction. API
+ * token ids are AUTOINCREMENT so that the id of a revoked token never
+ * names a newer one. */
+static const char schema_v3[] = "CREATE TABLE users ("
+                                " id INTEGER PRIMARY KEY,"
+                                " name TEXT NOT NULL UNIQUE,"
+                                " pwhash TEXT NOT NULL,"
+                                " created INTEGER NOT NULL);"
+                                "CREATE TABLE sessions ("
+                                " hash BLOB PRIMARY KEY,"
+                                " user INTEGER NOT NULL,"
+                                " created INTEGER NOT NULL,"
+                                " last_seen INTEGER NOT NULL) WITHOUT ROWID;"
+                                "CREATE INDEX sessions_user ON sessions (user);"
+                                "CREATE TABLE api_tokens ("
+                                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                                " name TEXT NOT NULL,"
+                                " hash BLOB NOT NULL UNIQUE,"
+                                " created INTEGER NOT NULL,"
+                                " last_used INTEGER);"
+                                "CREATE TABLE ui_networks ("
+                                " id INTEGER PRIMARY KEY,"
+                                " cidr TEXT NOT NULL UNIQUE,"
+                                " description TEXT NOT NULL DEFAULT '',"
+                                " created INTEGER NOT NULL);";
+
 /* Each step is a list of SQL texts, run in order; a text may hold several
  * statements. */
 static const char *const step_v1[] = {schema_v1, NULL};
 static const char *const step_v2[] = {schema_v2_tables, schema_v2_hours, schema_v2_days, NULL};
+static const char *const step_v3[] = {schema_v3, NULL};
 
 static const char *const *const steps[] = {
     step_v1,
     step_v2,
+    step_v3,
 };
 
 /* of_sat_sum(x): the sum of the integers x of a group, stopping at

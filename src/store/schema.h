@@ -24,7 +24,18 @@
  *     PK (ts, dir, host); ts is a multiple of 3600 or 86400 (UTC days). b_
  *     and p_ are the sums of the bins' bytes and packets within the step
  *     (saturating at STORE_COUNTER_MAX), m_ the bytes of the fullest bin
- *     within it, each class on its own. */
+ *     within it, each class on its own.
+ *
+ * Version 3 adds the web dashboard's tables (times are UNIX seconds):
+ *   users(id, name UNIQUE, pwhash, created)
+ *     pwhash is a crypto_pwhash_str string (Argon2id with its parameters).
+ *   sessions(hash PK, user, created, last_seen)
+ *     hash is the BLAKE2b-256 of the session cookie's token; user a
+ *     users.id. A session ends 12 hours after last_seen.
+ *   api_tokens(id AUTOINCREMENT, name, hash UNIQUE, created, last_used)
+ *     hash is the BLAKE2b-256 of the token; last_used NULL until used.
+ *   ui_networks(id, cidr UNIQUE, description, created)
+ *     local networks added in the dashboard; cidr in canonical text. */
 #ifndef OF_STORE_SCHEMA_H
 #define OF_STORE_SCHEMA_H
 

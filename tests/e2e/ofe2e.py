@@ -222,6 +222,7 @@ class Daemon:
             f.write("[networks]\n")
             for n in networks:
                 f.write("net = %s\n" % n)
+        self.conf = conf
         self.log = open(os.path.join(self.dir, "daemon.log"), "w+")
         self.proc = subprocess.Popen([BIN, "run", "-c", conf, "--db", db], stdout=self.log,
                                      stderr=subprocess.STDOUT)
@@ -230,6 +231,7 @@ class Daemon:
         while time.time() < deadline:
             out = self.output()
             if out.count("collecting:") + out.count("http: listening") >= want:
+                self.admin_password = admin_password(out)
                 return
             if self.proc.poll() is not None:
                 break
@@ -270,3 +272,111 @@ def write_udp_pcap(path, datagrams):
             usec = int(round(ts * 1e6))
             f.write(struct.pack("<IIII", usec // 1000000, usec % 1000000, len(frame), len(frame)))
             f.write(frame)
+
+
+def admin_password(output):
+    """The password of the admin user a first start made (None when the
+    store had users already)."""
+    import re
+    m = re.search(r"created user admin with password (\S+) \(change it with", output)
+    return m.group(1) if m else None
+
+
+def set_password(db, user, password):
+    """`ophanimflow passwd USER` with the password on stdin (adds the user
+    when missing)."""
+    p = subprocess.run([BIN, "passwd", "--db", db, user], input=password + "\n",
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise AssertionError("passwd %s exited %d: %s" % (user, p.returncode, p.stderr))
+
+
+class Api:
+    """A client of the dashboard's API on one keep-alive connection: keeps
+    the session cookie a login sets and sends the CSRF token with changes,
+    as the dashboard does; or sends a bearer token instead."""
+
+    def __init__(self, port, host="127.0.0.1", token=None):
+        import http.client
+        self.conn = http.client.HTTPConnection(host, port, timeout=30)
+        self.cookie = None
+        self.csrf = None
+        self.token = token
+
+    def request(self, method, path, body=None, headers=None, csrf=True, raw=None):
+        """(status, lowercase headers, body bytes). body is sent as JSON;
+        raw as it is."""
+        h = dict(headers or {})
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+        if data is not None and "Content-Type" not in h:
+            h["Content-Type"] = "application/json"
+        if self.token and "Authorization" not in h:
+            h["Authorization"] = "Bearer " + self.token
+        if self.cookie and "Cookie" not in h:
+            h["Cookie"] = "of_session=" + self.cookie
+        if csrf and self.csrf and method in ("POST", "DELETE") and "X-CSRF-Token" not in h:
+            h["X-CSRF-Token"] = self.csrf
+        self.conn.request(method, path, body=data, headers=h)
+        r = self.conn.getresponse()
+        out = r.read()
+        hdrs = dict((k.lower(), v) for k, v in r.getheaders())
+        if r.getheader("Set-Cookie"):
+            c = r.getheader("Set-Cookie").split(";")[0]
+            name, _, value = c.partition("=")
+            if name == "of_session":
+                self.cookie = value or None
+        if r.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+        return r.status, hdrs, out
+
+    def json(self, method, path, body=None, **kw):
+        st, h, out = self.request(method, path, body, **kw)
+        return st, (json.loads(out) if out and h.get("content-type") == "application/json" else None)
+
+    def login(self, user, password):
+        st, j = self.json("POST", "/api/v1/login", {"user": user, "password": password})
+        if st != 200:
+            raise AssertionError("login %s: %d %s" % (user, st, j))
+        self.csrf = j["csrf"]
+        return j
+
+    def close(self):
+        self.conn.close()
+
+
+def api_token(port, password, name="e2e"):
+    """Logs in as admin and makes an API token."""
+    a = Api(port)
+    a.login("admin", password)
+    st, j = a.json("POST", "/api/v1/tokens", {"name": name})
+    a.close()
+    if st != 201:
+        raise AssertionError("token: %d %s" % (st, j))
+    return j["token"]
+
+
+def netflow_v5(records, unix_secs=None, seq=0):
+    """A NetFlow v5 datagram of records, each (src, dst, bytes, packets,
+    sport, dport, proto): flows that ended a second before the export, so
+    that they are binned at their own time (now by default)."""
+    import socket as _socket
+    import struct
+    import time as _time
+    secs = int(unix_secs if unix_secs is not None else _time.time())
+    uptime = 100000  # ms since the exporter booted
+    out = struct.pack(">HHIIIIBBH", 5, len(records), uptime, secs, 0, seq, 0, 0, 0)
+    for src, dst, nbytes, pkts, sport, dport, proto in records:
+        out += struct.pack(">4s4s4sHHIIIIHHBBBBHHBBH", _socket.inet_aton(src), _socket.inet_aton(dst),
+                           bytes(4), 0, 0, pkts, nbytes, uptime - 1000, uptime - 1000, sport, dport,
+                           0, 0, proto, 0, 0, 0, 0, 0, 0)
+    return out
+
+
+def send_udp(port, datagrams, host="127.0.0.1"):
+    import socket as _socket
+    s = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    for d in datagrams:
+        s.sendto(d, (host, port))
+    s.close()

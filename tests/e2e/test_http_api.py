@@ -10,7 +10,10 @@ the JSON API must agree with the CLI. Live UDP traffic sent to the daemon then s
 metrics and the top hosts. Bad input of every kind must get a 400 with a
 one-line reason (never a crash or a hang), ENDPOINTS_HOSTS must refuse
 others with the original's bodies, and slow or idle clients must not keep
-connections."""
+connections.
+
+/api/v1/ needs a login: the API is called with a token made by the admin
+user of the first start (test_auth_api.py tests logins and tokens)."""
 import http.client
 import json
 import os
@@ -25,17 +28,23 @@ import ofe2e
 EPOCH = 1715680800  # the captures' first hour (2024-05-14 10:00 UTC)
 DATA_TO = EPOCH + 1500  # the end of the captures' five 5-minute bins
 MBIT = 8 / 300 / 1048576
+TOKEN = None  # the API token every Client sends to /api/v1/ (set in main)
 
 
 class Client:
-    """One keep-alive connection to host:port."""
+    """One keep-alive connection to host:port; requests under /api/v1/
+    carry the API token unless told otherwise."""
 
-    def __init__(self, port, host="127.0.0.1"):
+    def __init__(self, port, host="127.0.0.1", token=True):
         self.host, self.port = host, port
+        self.token = token
         self.conn = http.client.HTTPConnection(host, port, timeout=20)
 
     def get(self, path, method="GET", headers=None, body=None):
-        self.conn.request(method, path, body=body, headers=headers or {})
+        headers = dict(headers or {})
+        if self.token and TOKEN and "/api/v1/" in path:
+            headers.setdefault("Authorization", "Bearer " + TOKEN)
+        self.conn.request(method, path, body=body, headers=headers)
         r = self.conn.getresponse()
         data = r.read()
         return r.status, dict((k.lower(), v) for k, v in r.getheaders()), data
@@ -268,6 +277,11 @@ def check_bad_input(port, fails):
         st, h, body = c.get(path)
         text = body.decode("utf-8", "replace")
         fails.check(st == 400, "%s: status %d, want 400 (%r)" % (path[:80], st, text[:80]))
+        if "/api/v1/" in path:  # the dashboard's API answers {"error": reason}
+            fails.check(h.get("content-type") == "application/json"
+                        and reason in json.loads(body).get("error", "") and "\n" not in text,
+                        "%s: %r, want {\"error\"} with %r" % (path[:80], text[:120], reason))
+            continue
         fails.check(reason in text and text.endswith("\n") and text.count("\n") == 1,
                     "%s: reason %r, want one line with %r" % (path[:80], text[:120], reason))
         fails.check(h.get("content-type", "").startswith("text/plain"), "%s: type %s" % (path[:80], h))
@@ -419,6 +433,32 @@ def check_status_metrics_top(d, fails):
     c.close()
 
 
+def check_login_needed(port, fails):
+    """Without a token /api/v1/ answers 401; the original's endpoints and
+    /metrics need none."""
+    c = Client(port, token=False)
+    for path in ("/api/v1/hosts", "/api/v1/series?ip=10.20.0.12", "/api/v1/traffic", "/api/v1/top",
+                 "/api/v1/status", "/of/api/v1/status", "/api/v1/graph?ip=10.20.0.12"):
+        st, h, body = c.get(path)
+        fails.check(st == 401 and json.loads(body) == {"error": "login required"}
+                    and h.get("content-type") == "application/json", "%s without login: %d %r" % (path, st, body))
+    for path in ("/?module=gettraff", "/metrics"):
+        st, _, _ = c.get(path)
+        fails.check(st == 200, "%s without login: %d" % (path, st))
+    # /api/v1/graph is ?module=graph for the dashboard: the same bytes
+    c = Client(port)
+    q = "ip=10.20.0.12&period=explict&from=%d&to=%d" % (EPOCH - 3600, EPOCH + 7200)
+    _, _, png = c.get("/?module=graph&" + q)
+    st, h, png2 = c.get("/api/v1/graph?" + q)
+    fails.check(st == 200 and h.get("content-type") == "image/png" and png2 == png, "/api/v1/graph: %d" % st)
+    _, _, dump = c.get("/?module=graph&dumpdata&" + q)
+    st, _, dump2 = c.get("/api/v1/graph?dumpdata&" + q)
+    fails.check(st == 200 and dump2 == dump and dump, "/api/v1/graph dumpdata: %d" % st)
+    st, h, body = c.get("/api/v1/graph?ip=10.20.0.300")
+    fails.check(st == 400 and json.loads(body)["error"].startswith("ip:"), "/api/v1/graph bad ip: %d %r" % (st, body))
+    c.close()
+
+
 def check_concurrent(port, tot, fails):
     want = as_gettraff(tot)
     errors = []
@@ -460,7 +500,7 @@ def check_allowlist(db, networks, fails):
         c4, c6 = Client(d.http_port), Client(d.http_port, "::1")
         for path, body in (("/?module=graph&ip=10.20.0.12", b"GRAPH:DENIED"),
                            ("/of//?module=gettraff", b"GETTRAFF:DENIED"),
-                           ("/api/v1/traffic", b"DENIED"), ("/metrics", b"DENIED")):
+                           ("/metrics", b"DENIED")):
             st, _, got = c4.get(path)
             fails.check(st == 403 and got == body, "%s from 127.0.0.1: %d %r" % (path, st, got))
             st, _, _ = c6.get(path)
@@ -468,6 +508,14 @@ def check_allowlist(db, networks, fails):
             n += 2
         st, _, _ = c4.get("/")
         fails.check(st == 200, "index from 127.0.0.1: %d" % st)
+        # The API is guarded by logins, not by the list: a token works from
+        # anywhere, and nothing works without one.
+        for c in (c4, c6):
+            st, _, _ = c.get("/api/v1/traffic")
+            fails.check(st == 200, "/api/v1/traffic with a token from %s: %d" % (c.host, st))
+            st, _, got = c.get("/api/v1/traffic", headers={"Authorization": "Bearer of_nope"})
+            fails.check(st == 401 and json.loads(got) == {"error": "login required"},
+                        "/api/v1/traffic with a bad token from %s: %d %r" % (c.host, st, got))
         c4.close()
         c6.close()
     finally:
@@ -581,8 +629,11 @@ def main():
     fails = Checks()
     counts = {}
     d = ofe2e.Daemon(db, networks, http=True, extra=["CHARTS_NETDESC=yes"])
+    global TOKEN
     try:
+        TOKEN = ofe2e.api_token(d.http_port, d.admin_password)
         for what, fn, args in (
+                ("login needed", check_login_needed, (d.http_port,)),
                 ("gettraff", check_gettraff, (d.http_port, tot)),
                 ("dumpdata", check_dumpdata, (d.http_port, db, tot)),
                 ("graph", check_graph, (d.http_port,)),

@@ -111,14 +111,30 @@ def set_options(path, options):
         f.write("\n".join(lines))
 
 
-def http_get(port, path, host="127.0.0.1", timeout=10):
+def http_get(port, path, host="127.0.0.1", timeout=10, headers=None):
     """(status, body) of a GET on loopback."""
     import http.client
     c = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        c.request("GET", path)
+        c.request("GET", path, headers=headers or {})
         r = c.getresponse()
         return r.status, r.read()
+    finally:
+        c.close()
+
+
+def login(port, user, password, host="127.0.0.1", timeout=10):
+    """The session cookie ("of_session=...") of a dashboard login, or None."""
+    import http.client
+    import json
+    c = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        c.request("POST", "/api/v1/login", body=json.dumps({"user": user, "password": password}),
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        r.read()
+        cookie = r.getheader("Set-Cookie") or ""
+        return cookie.split(";")[0] if r.status == 200 else None
     finally:
         c.close()
 

@@ -115,7 +115,13 @@ def collect(root, files, fails):
             if got == want:
                 break
             time.sleep(0.5)
-        st, body = ofinstall.http_get(http, "/api/v1/status")
+        # The first start made admin and logged its password once: the
+        # installed program's dashboard login works with it.
+        m = re.search(r"created user admin with password (\S+)", d.output())
+        fails.check(m is not None, "no admin password in the log")
+        cookie = ofinstall.login(http, "admin", m.group(1)) if m else None
+        fails.check(cookie is not None, "admin's logged password does not log in")
+        st, body = ofinstall.http_get(http, "/api/v1/status", headers={"Cookie": cookie or ""})
         fails.check(st == 200 and json.loads(body)["store"]["path"] == db,
                     "status: %d %r" % (st, body[:300]))
     finally:

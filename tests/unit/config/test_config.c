@@ -142,13 +142,44 @@ static void test_network_overrides(void **state)
     unlink(path);
 }
 
+/* A reload tells which changed options wait for a restart: all but the
+ * networks and ENDPOINTS_HOSTS. */
+static void test_restart_changes(void **state)
+{
+    (void)state;
+    struct of_config a, b;
+    char err[CONFIG_MAX_ERROR], names[256];
+    write_file("COLLECTOR_PORT=2055\nENDPOINTS_HOSTS=192.0.2.5\n[networks]\nnet = 10.0.0.0/8\n");
+    assert_int_equal(config_init(&a), 0);
+    assert_int_equal(config_load(&a, path, err, sizeof(err)), 0);
+    unlink(path);
+    write_file("COLLECTOR_PORT=2055\nENDPOINTS_HOSTS=::1\n[networks]\nnet = 192.168.0.0/16\n");
+    assert_int_equal(config_init(&b), 0);
+    assert_int_equal(config_load(&b, path, err, sizeof(err)), 0);
+    unlink(path);
+    assert_int_equal(config_restart_changes(&a, &b, names, sizeof(names)), 0);
+    assert_string_equal(names, "");
+    config_fini(&b);
+    write_file("COLLECTOR_PORT=2056\nSAMPLING_RATE=1\nHTTP_LISTEN_ADDRESS=::1\nCHARTS_FONT=/x.ttf\n"
+               "[classes]\nweb = tcp/80\n");
+    assert_int_equal(config_init(&b), 0);
+    assert_int_equal(config_load(&b, path, err, sizeof(err)), 0);
+    unlink(path);
+    assert_int_equal(config_restart_changes(&a, &b, names, sizeof(names)), 5);
+    assert_string_equal(names, "COLLECTOR_PORT, SAMPLING_RATE, HTTP_LISTEN_ADDRESS, CHARTS_FONT, "
+                               "[classes]");
+    assert_int_equal(config_restart_changes(&a, &b, names, 20), 5); /* cut short, still counted */
+    assert_int_equal(config_restart_changes(&a, &b, NULL, 0), 5);
+    config_fini(&a);
+    config_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_file),
-        cmocka_unit_test(test_errors_name_the_line),
-        cmocka_unit_test(test_missing_file),
-        cmocka_unit_test(test_network_overrides),
+        cmocka_unit_test(test_full_file),       cmocka_unit_test(test_errors_name_the_line),
+        cmocka_unit_test(test_missing_file),    cmocka_unit_test(test_network_overrides),
+        cmocka_unit_test(test_restart_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /* tests/unit/store/test_schema.c: upgrading store files of an older schema
- * version. A version 1 file is made by writing a store and then taking it
- * back to what version 1 had: its tables are those of version 2 without
- * the rollups. */
+ * version. An older file is made by writing a store and then taking it back
+ * to what that version had: version 2 is version 3 without the dashboard's
+ * tables, version 1 is version 2 without the rollups. */
 /* cmocka.h needs these first */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +17,19 @@
 #include "store/store_sqlite.h"
 #include "unit/store/store_fixture.h"
 
+static void to_version_2(const char *path)
+{
+    sqlite3 *db = raw_open(path);
+    /* sqlite_sequence cannot be dropped; emptied, it is what version 2 had
+     * in effect (SQLite creates it with the first AUTOINCREMENT table). */
+    raw_exec(db, "DROP TABLE users; DROP TABLE sessions; DROP TABLE api_tokens;"
+                 " DROP TABLE ui_networks; DELETE FROM sqlite_sequence; PRAGMA user_version = 2");
+    sqlite3_close(db);
+}
+
 static void to_version_1(const char *path)
 {
+    to_version_2(path);
     sqlite3 *db = raw_open(path);
     raw_exec(db, "DROP TABLE bins_1h; DROP TABLE bins_1d; PRAGMA user_version = 1");
     sqlite3_close(db);
@@ -77,7 +88,7 @@ static void test_v1_to_v2(void **state)
     assert_int_equal(try_open(f->path, 1), -EPROTO); /* read-only: not upgraded */
     assert_int_equal(version(f->path), 1);
     assert_int_equal(try_open(f->path, 0), 0);
-    assert_int_equal(version(f->path), 2);
+    assert_int_equal(version(f->path), 3);
 
     db = raw_open(f->path);
     size_t n = 0;
@@ -111,7 +122,7 @@ static void test_v1_empty(void **state)
     assert_int_equal(try_open(f->path, 0), 0);
     to_version_1(f->path);
     assert_int_equal(try_open(f->path, 0), 0);
-    assert_int_equal(version(f->path), 2);
+    assert_int_equal(version(f->path), 3);
     assert_int_equal(count_rows(f->path, "bins_1h"), 0);
     assert_int_equal(count_rows(f->path, "bins_1d"), 0);
 }
@@ -136,12 +147,61 @@ static void test_v1_bad_counter(void **state)
     sqlite3_close(db);
 }
 
+/* A version 2 file (counters and rollups, no dashboard tables) gains the
+ * dashboard's tables, empty, and keeps every counter as it was. */
+static void test_v2_to_v3(void **state)
+{
+    struct fixture *f = *state;
+    write_history(f->path);
+    sqlite3 *db = raw_open(f->path);
+    size_t nb = 0;
+    size_t nh = 0;
+    int64_t *bins = table_dump(db, "bins", &nb);
+    int64_t *hours = table_dump(db, "bins_1h", &nh);
+    int64_t months = raw_int(db, "SELECT count(*) FROM monthly");
+    sqlite3_close(db);
+
+    to_version_2(f->path);
+    assert_int_equal(version(f->path), 2);
+    assert_int_equal(try_open(f->path, 1), -EPROTO); /* read-only: not upgraded */
+    assert_int_equal(version(f->path), 2);
+    assert_int_equal(try_open(f->path, 0), 0);
+    assert_int_equal(version(f->path), 3);
+
+    db = raw_open(f->path);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+                                 " name IN ('users', 'sessions', 'api_tokens', 'ui_networks')"),
+                     4);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM users"), 0);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM ui_networks"), 0);
+    size_t n = 0;
+    int64_t *got = table_dump(db, "bins", &n);
+    assert_int_equal(n, nb);
+    assert_memory_equal(got, bins, n * sizeof(*got));
+    free(got);
+    got = table_dump(db, "bins_1h", &n);
+    assert_int_equal(n, nh);
+    assert_memory_equal(got, hours, n * sizeof(*got));
+    free(got);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM monthly"), months);
+    /* the new tables work: a token id is never handed out twice */
+    raw_exec(db, "INSERT INTO api_tokens (name, hash, created) VALUES ('a', x'01', 1);"
+                 "DELETE FROM api_tokens;"
+                 "INSERT INTO api_tokens (name, hash, created) VALUES ('b', x'02', 2)");
+    assert_int_equal(raw_int(db, "SELECT id FROM api_tokens"), 2);
+    sqlite3_close(db);
+    free(bins);
+    free(hours);
+    assert_int_equal(try_open(f->path, 1), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_v1_to_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v1_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v1_bad_counter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_to_v3, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

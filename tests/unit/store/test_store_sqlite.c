@@ -360,7 +360,7 @@ static void test_reopen_keeps_data(void **state)
 static void test_schema_version(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(schema_version(), 2);
+    assert_int_equal(schema_version(), 3);
     struct store *s = open_store(f->path, 0);
     sqlite3 *db = raw_open(f->path);
     assert_int_equal(raw_int(db, "PRAGMA user_version"), schema_version());

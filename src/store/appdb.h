@@ -1,0 +1,57 @@
+/* store/appdb.h: read-write connections to the store's SQLite file for the
+ * web dashboard's own tables (users, sessions, API tokens, networks added
+ * in the dashboard; see store/schema.h, version 3).
+ *
+ * These tables are small and written rarely (a login, a new user), so they
+ * live in the same file as the counters, and the code that uses them (the
+ * src/auth/ files, store/uinets.c) speaks SQL to SQLite directly rather
+ * than through the store's backend interface: whichever backend keeps the
+ * counters, the dashboard's state stays in this one local file.
+ *
+ * Like http/dbpool.h, a pool hands each caller a connection of its own
+ * until it is put back; at most max_idle are kept open between uses.
+ * Connections wait up to STORE_SQLITE_BUSY_MS for the collector's writes.
+ * The file must already have this program's schema version: the collector
+ * (or store_open for writing) creates and upgrades it. Thread-safe. */
+#ifndef OF_STORE_APPDB_H
+#define OF_STORE_APPDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/compiler.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+struct appdb;
+
+/* path is copied; nothing is opened yet. NULL on allocation failure. */
+struct appdb *appdb_new(const char *path, size_t max_idle);
+
+/* Closes the idle connections. Every connection must have been put back.
+ * NULL-safe. */
+void appdb_free(struct appdb *p);
+
+/* A connection for the caller's exclusive use until appdb_put. 0, -ENOENT
+ * when the file does not exist, -EPROTO when its schema version is not
+ * this program's, or another negative errno. */
+OF_MUST_CHECK int appdb_get(struct appdb *p, struct sqlite3 **out);
+
+/* Gives a connection back; with failed set it is closed instead of kept.
+ * NULL-safe. */
+void appdb_put(struct appdb *p, struct sqlite3 *db, bool failed);
+
+/* Prepares sql on db: 0 or a negative errno (store/schema.h's mapping). */
+OF_MUST_CHECK int appdb_prepare(struct sqlite3 *db, const char *sql, struct sqlite3_stmt **out);
+
+/* Steps st to its end (statements that return no rows) and finalizes it.
+ * 0 or a negative errno; -EEXIST for a UNIQUE constraint. */
+OF_MUST_CHECK int appdb_run(struct sqlite3 *db, struct sqlite3_stmt *st);
+
+/* BEGIN IMMEDIATE, COMMIT and ROLLBACK: 0 or a negative errno. */
+OF_MUST_CHECK int appdb_begin(struct sqlite3 *db);
+OF_MUST_CHECK int appdb_commit(struct sqlite3 *db);
+void appdb_rollback(struct sqlite3 *db);
+
+#endif

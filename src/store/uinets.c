@@ -1,0 +1,56 @@
+/* store/uinets.c: the ui_networks table. The canonical CIDR text is the
+ * key, so the same network written two ways cannot be stored twice as
+ * long as callers store the canonical form (collect/networks.c does). */
+#include "store/uinets.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+
+#include "store/appdb.h"
+#include "store/schema.h"
+
+int uinets_load(sqlite3 *db, uinets_cb cb, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = appdb_prepare(db, "SELECT cidr, description FROM ui_networks ORDER BY id", &st);
+    if (rc < 0)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *cidr = (const char *)sqlite3_column_text(st, 0);
+        const char *desc = (const char *)sqlite3_column_text(st, 1);
+        rc = cb(cidr ? cidr : "", desc ? desc : "", arg);
+        if (rc != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = schema_errno(db, step);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int uinets_add(sqlite3 *db, const char *cidr, const char *desc, int64_t now)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = appdb_prepare(
+        db, "INSERT INTO ui_networks (cidr, description, created) VALUES (?1, ?2, ?3)", &st);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(st, 1, cidr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, desc, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    return appdb_run(db, st);
+}
+
+int uinets_delete(sqlite3 *db, const char *cidr)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = appdb_prepare(db, "DELETE FROM ui_networks WHERE cidr = ?1", &st);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(st, 1, cidr, -1, SQLITE_STATIC);
+    rc = appdb_run(db, st);
+    if (rc == 0 && sqlite3_changes(db) == 0)
+        rc = -ENOENT;
+    return rc;
+}

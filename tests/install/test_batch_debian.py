@@ -258,12 +258,13 @@ def check_first_run(out, ports, fails):
     http = ports["OF_HTTP_PORT"]
     fails.check("Dashboard: http://127.0.0.1:%d/" % http in out, "no dashboard address printed")
     m = re.search(r"^admin password: (\S+)$", out, re.M)
-    if m:
-        print("admin password: set by `ophanimflow passwd --random` (%d characters)" % len(m.group(1)))
-    else:
-        fails.check("no dashboard login in this version" in out, "neither a password nor a note")
-        print("admin password: skipped, this version has no `ophanimflow users` yet")
-    st, body = ofinstall.http_get(http, "/api/v1/status")
+    fails.check(m is not None, "no admin password printed")
+    cookie = ofinstall.login(http, "admin", m.group(1)) if m else None
+    fails.check(cookie is not None, "the printed admin password does not log in")
+    auth = {"Cookie": cookie or ""}
+    print("admin password: set by `ophanimflow passwd --random` (%d characters), logs in"
+          % len(m.group(1) if m else ""))
+    st, body = ofinstall.http_get(http, "/api/v1/status", headers=auth)
     fails.check(st == 200 and b"/var/lib/ophanimflow/ophanimflow.db" in body,
                 "status: %d %r" % (st, body[:300]))
     pid = daemon_pid()
@@ -284,7 +285,7 @@ def check_first_run(out, ports, fails):
     got = 0
     deadline = time.time() + 10
     while time.time() < deadline and got < len(dgrams):
-        st, body = ofinstall.http_get(http, "/api/v1/status")
+        st, body = ofinstall.http_get(http, "/api/v1/status", headers=auth)
         got = sum(p.get("packets", 0) for e in json.loads(body).get("exporters", [])
                   for p in e["protocols"].values())
         time.sleep(1)

@@ -210,13 +210,18 @@ def check_first_upgrade(stage, fails, before, old_version):
     fails.check(not diff, "numbers changed by the upgrade: %s" % diff[:10])
     st, body = ofinstall.wait_http(stage.http_port, "/?module=gettraff&year=2024&month=5")
     fails.check(st == 200 and json.loads(body) == before["traff"], "gettraff over HTTP differs")
-    st, body = ofinstall.http_get(stage.http_port, "/api/v1/status")
+    # the dashboard's login works on the migrated store
+    ofe2e.set_password(stage.db, "admin", "upgrade-test-pw")
+    cookie = ofinstall.login(stage.http_port, "admin", "upgrade-test-pw")
+    fails.check(cookie is not None, "no login on the upgraded store")
+    auth = {"Cookie": cookie or ""}
+    st, body = ofinstall.http_get(stage.http_port, "/api/v1/status", headers=auth)
     fails.check(st == 200 and json.loads(body)["store"]["schema"] == want_schema,
                 "status: %d %r" % (st, body[:200]))
     # the v2 rollups were made from the v1 bins: an hour step sums its bins
     ip = "10.20.0.12"
     st, body = ofinstall.http_get(stage.http_port, "/api/v1/series?ip=%s&period=explict&from=%d"
-                                  "&to=%d&step=3600" % (ip, EPOCH, EPOCH + 3600))
+                                  "&to=%d&step=3600" % (ip, EPOCH, EPOCH + 3600), headers=auth)
     hour = json.loads(body)["points"][0]["bytes"] if st == 200 else None
     bins = [b["bytes"] for b in after["%s R" % ip] if EPOCH <= b["ts"] < EPOCH + 3600]
     fails.check(hour == [sum(c) for c in zip(*bins)] and any(hour),

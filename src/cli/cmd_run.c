@@ -6,9 +6,9 @@
  * Before either starts, a store without any dashboard user gets one,
  * "admin" with a random password shown once in the log: there is never a
  * well-known password on a reachable port. SIGHUP reads the config file
- * again with the same command line: the local networks and ENDPOINTS_HOSTS
- * take effect at once; anything else that changed is logged as waiting
- * for a restart. */
+ * again with the same command line: the local networks, ENDPOINTS_HOSTS and
+ * the retention options take effect at once; anything else that changed is
+ * logged as waiting for a restart. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -31,6 +31,8 @@ struct run_state {
     const struct of_config *cfg; /* as started */
     struct networks *networks;
     struct http_server *http;
+    struct daemon *d;
+    struct retention_cfg retention; /* as last applied */
 };
 
 static void run_usage(FILE *f)
@@ -88,6 +90,10 @@ static void run_reload(void *arg)
                 nets_count(fresh.nets));
     if (rs->http && http_server_set_allow(rs->http, &fresh.endpoints_hosts) < 0)
         log_msg(LOG_ERR, "SIGHUP: ENDPOINTS_HOSTS did not change");
+    if (memcmp(&rs->retention, &fresh.retention, sizeof(rs->retention)) != 0) {
+        rs->retention = fresh.retention;
+        daemon_set_retention(rs->d, &fresh.retention);
+    }
     char names[512];
     if (config_restart_changes(rs->cfg, &fresh, names, sizeof(names)) > 0)
         log_msg(LOG_WARN, "SIGHUP: changed, taking effect at the next restart: %s", names);
@@ -99,7 +105,7 @@ static int run_services(const struct cli_common *common, const struct of_config 
 {
     struct status_board *board = NULL;
     struct daemon *d = NULL;
-    struct run_state rs = {common, cfg, networks, NULL};
+    struct run_state rs = {common, cfg, networks, NULL, NULL, cfg->retention};
     int rc = -ENOMEM;
     if (cfg->http_port) {
         board = status_board_new();
@@ -120,6 +126,7 @@ static int run_services(const struct cli_common *common, const struct of_config 
             goto out;
         }
     }
+    rs.d = d;
     daemon_on_reload(d, run_reload, &rs);
     daemon_wait(d);
 out:

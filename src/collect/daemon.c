@@ -16,7 +16,12 @@
  * each worker holds the version it accounts with and, once per receive
  * batch or idle tick, swaps it for the latest published one. SIGHUP runs
  * the reload hook of the caller (who knows where the config came from) in
- * the writer thread; nothing is restarted, so no counter is lost. */
+ * the writer thread; nothing is restarted, so no counter is lost.
+ *
+ * Retention (store/retention.h) runs in the writer thread too, between
+ * flushes, so that its deletes never compete with the writer's own writes
+ * for the store's lock; a run is bounded in time, so a flush is at most
+ * about half a second late. */
 #include "collect/daemon.h"
 
 #include <errno.h>
@@ -34,6 +39,7 @@
 #include "collect/livenets.h"
 #include "collect/status.h"
 #include "collect/udp.h"
+#include "store/retention.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -57,7 +63,8 @@ struct daemon {
     struct store *st;
     struct status_board *board; /* NULL: nobody reads status */
     struct livenets *live;      /* NULL: cfg->nets for good */
-    void (*reload)(void *arg);  /* SIGHUP; NULL: nothing to reload */
+    struct retention *retention;
+    void (*reload)(void *arg); /* SIGHUP; NULL: nothing to reload */
     void *reload_arg;
     struct worker *workers;
     size_t nworkers; /* allocated */
@@ -330,6 +337,7 @@ static void publish_status(struct daemon *d)
     s->default_rate = d->cfg->agg.default_rate;
     s->rows_written = d->rows_written;
     s->flush_errors = d->flush_errors;
+    retention_get_stats(d->retention, &s->retention);
     for (size_t i = 0; i < d->nworkers; i++) {
         if (snapshot_worker(d, &d->workers[i], s) < 0) {
             status_put(s); /* out of memory: keep the previous snapshot */
@@ -371,6 +379,7 @@ static void writer_loop(struct daemon *d)
             flush_all(d);
             next_flush = now + d->cfg->flush_interval * 1000u;
         }
+        (void)retention_tick(d->retention, d->st, clock_now_ms());
         if (d->board && now >= next_status) {
             publish_status(d);
             next_status = now + DAEMON_STATUS_MS;
@@ -382,6 +391,14 @@ static void writer_loop(struct daemon *d)
             next_log = now + 60000u;
         }
     }
+}
+
+static void log_retention(const struct retention_cfg *cfg)
+{
+    log_msg(LOG_INFO,
+            "retention: STORAGE_RESERVED_SPACE=%u%%, RETENTION_DAYS=%u, RETENTION_HOURLY_DAYS=%u "
+            "(0: as long as the disk allows)",
+            cfg->reserve_pct, cfg->bin_days, cfg->hour_days);
 }
 
 static int daemon_start(struct daemon *d, const struct hash_key *key)
@@ -418,6 +435,7 @@ static void daemon_release(struct daemon *d)
         netsref_put(w->nets);
     }
     free(d->workers);
+    retention_free(d->retention);
     free(d);
 }
 
@@ -446,7 +464,8 @@ int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *s
         n = 1;
     }
     d->workers = calloc(n, sizeof(*d->workers));
-    if (!d->workers) {
+    if (!d->workers || retention_new(&d->retention, cfg->db_path, &cfg->retention) < 0) {
+        free(d->workers);
         free(d);
         return -ENOMEM;
     }
@@ -466,6 +485,7 @@ int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *s
             cfg->collector_port, cfg->sflow_port, d->nworkers, nnets, cfg->flush_interval);
     if (nnets == 0)
         log_msg(LOG_WARN, "no local networks configured: no host will be accounted");
+    log_retention(&cfg->retention);
     if (d->board)
         publish_status(d);
     *out = d;
@@ -476,6 +496,12 @@ void daemon_on_reload(struct daemon *d, void (*fn)(void *arg), void *arg)
 {
     d->reload = fn;
     d->reload_arg = arg;
+}
+
+void daemon_set_retention(struct daemon *d, const struct retention_cfg *cfg)
+{
+    retention_set_cfg(d->retention, cfg);
+    log_retention(cfg);
 }
 
 void daemon_wait(struct daemon *d)

@@ -25,7 +25,13 @@ OF_MUST_CHECK int daemon_new(struct daemon **out, const struct of_config *cfg, s
  * is only logged). Call before daemon_wait. */
 void daemon_on_reload(struct daemon *d, void (*fn)(void *arg), void *arg);
 
-/* Writes to st every cfg->flush_interval seconds until SIGTERM or SIGINT. */
+/* Replaces the retention options the daemon started with (a reload); the
+ * writer applies them at its next tick. Call only from the reload hook,
+ * which runs in the writer's thread. */
+void daemon_set_retention(struct daemon *d, const struct retention_cfg *cfg);
+
+/* Writes to st every cfg->flush_interval seconds until SIGTERM or SIGINT,
+ * and keeps the store within its retention (store/retention.h). */
 void daemon_wait(struct daemon *d);
 
 /* Stops the workers, receives what is still queued, writes everything

@@ -17,6 +17,7 @@
 
 #include "account/agg.h"
 #include "decode/exporter.h"
+#include "store/retention.h"
 #include "util/addr.h"
 #include "util/compiler.h"
 
@@ -48,8 +49,9 @@ struct status {
     size_t nexporters, exporters_cap;
     uint64_t exporters_refused; /* datagrams from exporters past MAX_EXPORTERS */
     struct agg_stats acct;
-    uint64_t rows_written; /* rows written to the store */
-    uint64_t flush_errors; /* failed writes (retried) */
+    uint64_t rows_written;            /* rows written to the store */
+    uint64_t flush_errors;            /* failed writes (retried) */
+    struct retention_stats retention; /* its options and what it deleted */
 };
 
 /* An empty snapshot with one reference. NULL on allocation failure. */

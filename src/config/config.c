@@ -39,6 +39,9 @@ static const struct opt options[] = {
     OPT("LISTEN_ADDRESS", OPT_LISTEN, listen, 0, 0),
     OPT("DB_PATH", OPT_PATH, db_path, 0, 0),
     OPT("FLUSH_INTERVAL", OPT_U32, flush_interval, 1, 60),
+    OPT("STORAGE_RESERVED_SPACE", OPT_U32, retention.reserve_pct, 0, RETENTION_MAX_RESERVE),
+    OPT("RETENTION_DAYS", OPT_U32, retention.bin_days, 0, RETENTION_MAX_DAYS),
+    OPT("RETENTION_HOURLY_DAYS", OPT_U32, retention.hour_days, 0, RETENTION_MAX_DAYS),
     OPT("WORKERS", OPT_U32, workers, 0, 64),
     OPT("MAX_EXPORTERS", OPT_SIZE, max_exporters, 1, 1000000),
     OPT("MAX_TEMPLATES", OPT_SIZE, max_templates, 1, 65535),
@@ -74,6 +77,7 @@ int config_init(struct of_config *cfg)
     cfg->sflow_port = 6343;
     (void)snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", OF_DEFAULT_DB);
     cfg->flush_interval = 10;
+    cfg->retention.reserve_pct = 10;
     cfg->workers = 0;
     cfg->max_exporters = 1024;
     cfg->max_templates = 256;
@@ -307,6 +311,17 @@ int config_add_network(struct of_config *cfg, const char *arg, bool first, char 
     return 0;
 }
 
+/* The options a reload applies at once (see cmd_run.c). */
+static bool option_reloads(const struct opt *o)
+{
+    static const char *const names[] = {"ENDPOINTS_HOSTS", "STORAGE_RESERVED_SPACE",
+                                        "RETENTION_DAYS", "RETENTION_HOURLY_DAYS"};
+    for (size_t i = 0; i < OF_ARRAY_LEN(names); i++)
+        if (strcmp(o->name, names[i]) == 0)
+            return true;
+    return false;
+}
+
 /* Whether an option has the same value in a and b. */
 static bool option_same(const struct opt *o, const struct of_config *a, const struct of_config *b)
 {
@@ -364,7 +379,7 @@ size_t config_restart_changes(const struct of_config *a, const struct of_config 
         buf[0] = '\0';
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
         const struct opt *o = &options[i];
-        if (strcmp(o->name, "ENDPOINTS_HOSTS") == 0 || option_same(o, a, b))
+        if (option_reloads(o) || option_same(o, a, b))
             continue;
         count++;
         if (len)

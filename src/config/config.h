@@ -15,6 +15,7 @@
 #include "account/agg.h"
 #include "account/classify.h"
 #include "account/nets.h"
+#include "store/retention.h"
 #include "util/compiler.h"
 
 #define CONFIG_MAX_PATH  1024
@@ -33,6 +34,8 @@ struct of_config {
     struct addr_list listen;           /* LISTEN_ADDRESS; empty = 0.0.0.0 and :: */
     char db_path[CONFIG_MAX_PATH];     /* DB_PATH */
     unsigned flush_interval;           /* FLUSH_INTERVAL: seconds between writes, 1..60 (10) */
+    struct retention_cfg retention;    /* STORAGE_RESERVED_SPACE (10), RETENTION_DAYS (0),
+                                          RETENTION_HOURLY_DAYS (0) */
     unsigned workers;                  /* WORKERS: receive threads; 0 = one per core */
     size_t max_exporters;              /* MAX_EXPORTERS (1024) */
     size_t max_templates;              /* MAX_TEMPLATES: per exporter (256) */
@@ -70,8 +73,9 @@ OF_MUST_CHECK int config_finish(struct of_config *cfg);
 void config_fini(struct of_config *cfg);
 
 /* For a reload: the options whose values differ between a and b and that
- * take effect only at a restart, i.e. all but [networks] and
- * ENDPOINTS_HOSTS. Returns how many; their names, comma-separated, go to
+ * take effect only at a restart, i.e. all but [networks], ENDPOINTS_HOSTS
+ * and the retention options (STORAGE_RESERVED_SPACE, RETENTION_DAYS,
+ * RETENTION_HOURLY_DAYS). Returns how many; their names, comma-separated, go to
  * buf (cut short if it is too small). */
 size_t config_restart_changes(const struct of_config *a, const struct of_config *b, char *buf,
                               size_t len);

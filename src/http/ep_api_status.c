@@ -6,7 +6,8 @@
  * The collector's part comes from the latest snapshot the daemon
  * published (at most about a second old, see collect/status.h); without a
  * collector, exporters is empty and accounting null. Times are UNIX
- * seconds. */
+ * seconds. The store's part says what the store holds and what retention
+ * keeps and deleted (with the options as a reload left them). */
 #include "http/endpoints.h"
 
 #include <errno.h>
@@ -113,7 +114,30 @@ static json_t *collector_json(const struct http_ctx *ctx, const struct status *s
                      "flush_errors", ep_json_u64(s->flush_errors));
 }
 
-static json_t *store_json(struct http_ctx *ctx)
+/* The retention options and what was deleted: from the collector's
+ * snapshot, else the options as configured. */
+static void retention_json(json_t *j, const struct http_ctx *ctx, const struct status *s)
+{
+    const struct retention_cfg *cfg = s ? &s->retention.cfg : &ctx->cfg->retention;
+    json_object_set_new(j, "reserved_space", json_integer(cfg->reserve_pct));
+    json_object_set_new(j, "retention_days", json_integer(cfg->bin_days));
+    json_object_set_new(j, "retention_hourly_days", json_integer(cfg->hour_days));
+    json_object_set_new(j, "retention_floor_days",
+                        json_pack("{s:i,s:i}", "bins", RETENTION_BIN_FLOOR_DAYS, "hourly",
+                                  RETENTION_HOUR_FLOOR_DAYS));
+    if (!s)
+        return;
+    const struct retention_stats *r = &s->retention;
+    json_object_set_new(j, "pruned",
+                        json_pack("{s:o,s:o}", "bins", ep_json_u64(r->pruned_bins), "hourly",
+                                  ep_json_u64(r->pruned_hours)));
+    json_object_set_new(j, "last_prune", json_integer(r->last_run));
+    json_object_set_new(j, "disk_short", json_boolean(r->disk_short));
+    json_object_set_new(j, "at_floor", json_boolean(r->at_floor));
+    json_object_set_new(j, "prune_errors", ep_json_u64(r->errors));
+}
+
+static json_t *store_json(struct http_ctx *ctx, const struct status *s)
 {
     struct store *st = NULL;
     struct store_info info = {0};
@@ -125,14 +149,17 @@ static json_t *store_json(struct http_ctx *ctx)
     json_t *j = json_pack("{s:s}", "path", ctx->cfg->db_path);
     if (!j)
         return NULL;
+    retention_json(j, ctx, s);
     if (rc < 0) {
         json_object_set_new(j, "error", json_string(strerror(-rc)));
         return j;
     }
     json_object_set_new(j, "size", ep_json_u64(info.size_bytes));
+    json_object_set_new(j, "free_inside", ep_json_u64(info.free_bytes));
     json_object_set_new(j, "hosts", ep_json_u64(info.hosts));
     json_object_set_new(j, "first_bin", json_integer(info.first_bin));
     json_object_set_new(j, "last_bin", json_integer(info.last_bin));
+    json_object_set_new(j, "first_hour", json_integer(info.first_hour));
     json_object_set_new(j, "schema", json_integer(info.schema_version));
     return j;
 }
@@ -153,7 +180,7 @@ static json_t *status_json(struct http_ctx *ctx, const struct status *s)
     json_t *top = json_pack("{s:s,s:I,s:I,s:o,s:o,s:o}", "version", OF_VERSION, "time",
                             (json_int_t)(clock_now_ms() / 1000u), "uptime",
                             (json_int_t)ep_uptime(ctx, s), "listeners", listeners_json(ctx, s),
-                            "store", store_json(ctx), "http", http_json(ctx));
+                            "store", store_json(ctx, s), "http", http_json(ctx));
     if (!top)
         return NULL;
     json_t *coll = s ? collector_json(ctx, s) : json_pack("{s:[],s:n}", "exporters", "accounting");

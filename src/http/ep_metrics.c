@@ -136,6 +136,26 @@ static void accounting(struct textbuf *b, const struct status *s)
     textbuf_printf(b, PFX "store_flush_errors_total %" PRIu64 "\n", s->flush_errors);
 }
 
+static void retention(struct textbuf *b, const struct status *s)
+{
+    const struct retention_stats *r = &s->retention;
+    family(b, "store_pruned_rows_total", "counter", "Rows retention deleted, by resolution.");
+    textbuf_printf(b, PFX "store_pruned_rows_total{resolution=\"5m\"} %" PRIu64 "\n",
+                   r->pruned_bins);
+    textbuf_printf(b, PFX "store_pruned_rows_total{resolution=\"1h\"} %" PRIu64 "\n",
+                   r->pruned_hours);
+    family(b, "store_prune_last_run_seconds", "gauge", "UNIX time of the latest retention run.");
+    textbuf_printf(b, PFX "store_prune_last_run_seconds %" PRId64 "\n", r->last_run);
+    family(b, "store_prune_errors_total", "counter", "Retention runs that failed.");
+    textbuf_printf(b, PFX "store_prune_errors_total %" PRIu64 "\n", r->errors);
+    family(b, "store_disk_short", "gauge",
+           "1 while the disk has less free than STORAGE_RESERVED_SPACE.");
+    textbuf_printf(b, PFX "store_disk_short %d\n", r->disk_short ? 1 : 0);
+    family(b, "store_retention_at_floor", "gauge",
+           "1 while the disk is short and retention has nothing more it may delete.");
+    textbuf_printf(b, PFX "store_retention_at_floor %d\n", r->at_floor ? 1 : 0);
+}
+
 static void store(struct textbuf *b, struct http_ctx *ctx)
 {
     struct store *st = NULL;
@@ -151,6 +171,13 @@ static void store(struct textbuf *b, struct http_ctx *ctx)
     textbuf_printf(b, PFX "store_size_bytes %" PRIu64 "\n", info.size_bytes);
     family(b, "store_hosts", "gauge", "Hosts the store has seen.");
     textbuf_printf(b, PFX "store_hosts %" PRIu64 "\n", info.hosts);
+    family(b, "store_free_inside_bytes", "gauge",
+           "Free space inside the store's file, used before the file grows.");
+    textbuf_printf(b, PFX "store_free_inside_bytes %" PRIu64 "\n", info.free_bytes);
+    family(b, "store_first_bin_seconds", "gauge", "UNIX time of the oldest 5-minute bin kept.");
+    textbuf_printf(b, PFX "store_first_bin_seconds %" PRId64 "\n", info.first_bin);
+    family(b, "store_first_hour_seconds", "gauge", "UNIX time of the oldest hourly rollup kept.");
+    textbuf_printf(b, PFX "store_first_hour_seconds %" PRId64 "\n", info.first_hour);
     family(b, "store_last_bin_seconds", "gauge", "UNIX time of the newest 5-minute bin.");
     textbuf_printf(b, PFX "store_last_bin_seconds %" PRId64 "\n", info.last_bin);
 }
@@ -180,6 +207,7 @@ int ep_metrics(struct http_ctx *ctx, const struct query *q, struct http_reply *r
         listeners(&b, s);
         exporters(&b, ctx, s);
         accounting(&b, s);
+        retention(&b, s);
     }
     status_put(s);
     store(&b, ctx);

@@ -11,7 +11,11 @@
  * each row's total to the host's monthly totals (R -> dl, S -> ul) for the
  * month the bin starts in, local time, in the same transaction, so the two
  * never disagree. The rows of the pseudo host 0.0.0.0 do not go into the
- * monthly totals. */
+ * monthly totals.
+ *
+ * prune is how retention (store/retention.h) deletes the oldest 5-minute
+ * bins and hourly rollups. Nothing deletes the daily rollups or the monthly
+ * totals, and deleting bins never changes the rollups made from them. */
 #ifndef OF_STORE_STORE_H
 #define OF_STORE_STORE_H
 
@@ -89,6 +93,8 @@ struct store_info {
     uint64_t hosts;      /* hosts ever seen */
     int64_t first_bin;   /* oldest 5-minute bin kept; 0 when empty */
     int64_t last_bin;    /* newest 5-minute bin; 0 when empty */
+    int64_t first_hour;  /* oldest hourly rollup kept; 0 when none */
+    uint64_t free_bytes; /* free space inside the file, used before it grows */
     int schema_version;
 };
 
@@ -113,6 +119,8 @@ struct store_ops {
     int (*get_top)(struct store *s, int dir, int cls, int64_t from, int64_t to, size_t limit,
                    top_cb cb, void *arg);
     int (*get_info)(struct store *s, struct store_info *out);
+    int (*prune)(struct store *s, enum store_step step, int64_t before, uint64_t max_rows,
+                 uint64_t *deleted);
     int (*close)(struct store *s); /* flushes; frees the store even when it fails */
 };
 
@@ -165,6 +173,19 @@ static inline OF_MUST_CHECK int store_get_top(struct store *s, int dir, int cls,
 static inline OF_MUST_CHECK int store_get_info(struct store *s, struct store_info *out)
 {
     return s->ops->get_info(s, out);
+}
+
+/* Deletes the oldest rows of step, STORE_STEP_BIN (5-minute bins) or
+ * STORE_STEP_HOUR (hourly rollups), that start before before: at most
+ * max_rows of them, in key order, in one write transaction, so that a call
+ * holds the write lock only as long as max_rows take. *deleted gets how many
+ * went; 0 means none is left before before. Rollups built from deleted rows
+ * stay as they are. -EINVAL for STORE_STEP_DAY (daily rollups and monthly
+ * totals are kept for good) or max_rows 0; -EROFS on a read-only store. */
+static inline OF_MUST_CHECK int store_prune(struct store *s, enum store_step step, int64_t before,
+                                            uint64_t max_rows, uint64_t *deleted)
+{
+    return s->ops->prune(s, step, before, max_rows, deleted);
 }
 
 /* NULL-safe. */

@@ -23,7 +23,8 @@
  * it rolls the whole batch back. Host ids handed out by a rolled-back
  * transaction can be handed out again to other hosts, so a rollback also
  * empties the host cache. Committed ids stay valid for good: host rows are
- * never deleted, also not by other processes writing the same file.
+ * never deleted (retention deletes bins, not hosts), also not by other
+ * processes writing the same file.
  *
  * SQLite integers are signed 64-bit, so counters above INT64_MAX are
  * refused (a bin would need 9.2 EB), and sums stop at STORE_COUNTER_MAX. */
@@ -310,6 +311,8 @@ static const char *const fixed_sql[ST__COUNT] = {
     [ST_TRAFF_ONE] = ("SELECT dl, ul FROM monthly"
                       " WHERE ym = ?1 AND host = (SELECT id FROM hosts WHERE key = ?2)"),
     [ST_VERSION] = "PRAGMA user_version",
+    [ST_FREE_BYTES] = ("SELECT f.freelist_count * p.page_size"
+                       " FROM pragma_freelist_count() AS f, pragma_page_size() AS p"),
 };
 
 static void sql_build(struct sql *q, enum stmt_id id)
@@ -487,6 +490,7 @@ static int sqlite_close(struct store *base)
     for (int lv = 0; lv < STORE_SQLITE_LEVELS; lv++)
         for (int c = 0; c < CLASS__COUNT; c++)
             sqlite3_finalize(s->top[lv][c]);
+    store_sqlite_prune_fini(s);
     /* Closing the last connection checkpoints the WAL into the file. */
     int rc = sqlite3_close_v2(s->db);
     rc = rc == SQLITE_OK ? 0 : schema_errno(NULL, rc);
@@ -854,5 +858,6 @@ const struct store_ops store_sqlite_ops = {
     .get_steps = store_sqlite_get_steps,
     .get_top = store_sqlite_get_top,
     .get_info = store_sqlite_get_info,
+    .prune = store_sqlite_prune,
     .close = sqlite_close,
 };

@@ -18,6 +18,9 @@
 /* The most rows one put_bins takes (-E2BIG beyond). */
 #define STORE_SQLITE_BATCH_MAX UINT32_MAX
 
+/* The most rows one prune deletes. */
+#define STORE_SQLITE_PRUNE_MAX (UINT64_C(1) << 30)
+
 /* open: cfg->path is created with the schema unless cfg->readonly. A
  * read-only open needs an existing file of exactly this program's schema
  * version (-ENOENT, -EPROTO otherwise); put_bins on it gives -EROFS.
@@ -36,7 +39,10 @@
  * rollups, only its ragged edges from the bins, so a range of whole hours
  * costs far less than one that starts and ends inside hours.
  * get_info: schema_version is the file's; size_bytes counts the database
- * file and its -wal file. */
+ * file and its -wal file; free_bytes is the file's free pages (SQLite fills
+ * them before it makes the file longer; the file never gets shorter).
+ * prune: max_rows above STORE_SQLITE_PRUNE_MAX counts as that. -EBUSY as
+ * for put_bins. */
 extern const struct store_ops store_sqlite_ops;
 
 #endif

@@ -2,8 +2,8 @@
  *
  * store_sqlite.c opens and closes the store, prepares its statements and
  * writes batches (bins, rollups, monthly totals); store_sqlite_query.c
- * answers the queries. Nothing else includes this header: callers use
- * store_sqlite.h and the wrappers of store.h. */
+ * answers the queries; store_sqlite_prune.c deletes old rows. Nothing else includes this header:
+ * callers use store_sqlite.h and the wrappers of store.h. */
 #ifndef OF_STORE_STORE_SQLITE_INT_H
 #define OF_STORE_STORE_SQLITE_INT_H
 
@@ -56,8 +56,14 @@ enum stmt_id {
     ST_TRAFF_ALL,
     ST_TRAFF_ONE,
     ST_VERSION,
+    ST_FREE_BYTES,
     ST__COUNT
 };
+
+/* The levels prune may delete from (the bins and the hours), and the
+ * statements it needs for each. */
+#define STORE_SQLITE_PRUNE_LEVELS 2
+#define STORE_SQLITE_PRUNE_STMTS  3
 
 struct host_slot {
     struct of_addr a;
@@ -80,6 +86,9 @@ struct sqlite_store {
     /* The rankings' statements, one per level and class, prepared when
      * first used: most stores never rank most classes. */
     sqlite3_stmt *top[STORE_SQLITE_LEVELS][CLASS__COUNT];
+    /* Retention's statements (store_sqlite_prune.c), prepared when first
+     * used: only the collector prunes. */
+    sqlite3_stmt *prune[STORE_SQLITE_PRUNE_LEVELS][STORE_SQLITE_PRUNE_STMTS];
     struct host_cache hosts;
     struct log_limit log_limit;
 };
@@ -130,5 +139,11 @@ int store_sqlite_get_steps(struct store *base, const struct of_addr *host, int d
 int store_sqlite_get_top(struct store *base, int dir, int cls, int64_t from, int64_t to,
                          size_t limit, top_cb cb, void *arg);
 int store_sqlite_get_info(struct store *base, struct store_info *out);
+
+/* The ops table's prune (store_sqlite_prune.c), and the release of its
+ * statements at close. */
+int store_sqlite_prune(struct store *base, enum store_step step, int64_t before, uint64_t max_rows,
+                       uint64_t *deleted);
+void store_sqlite_prune_fini(struct sqlite_store *s);
 
 #endif

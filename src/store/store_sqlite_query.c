@@ -557,15 +557,23 @@ int store_sqlite_get_info(struct store *base, struct store_info *out)
     if (rc == 0)
         rc = query_ints(s, s->st[ST_VERSION], &v, 1, NULL);
     info.schema_version = (int)v;
+    if (rc == 0)
+        rc = query_ints(s, s->st[ST_FREE_BYTES], &v, 1, NULL);
+    info.free_bytes = v > 0 ? (uint64_t)v : 0;
     struct span sp = {.lo = 0, .hi = 0, .empty = true};
+    struct span hours = {.lo = 0, .hi = 0, .empty = true};
     if (rc == 0)
         rc = read_span(s, STORE_SQLITE_BINS, &sp);
+    if (rc == 0)
+        rc = read_span(s, STORE_SQLITE_HOURS, &hours);
     if (rc < 0)
         return rc;
     if (!sp.empty) {
         info.first_bin = sp.lo;
         info.last_bin = sp.hi;
     }
+    if (!hours.empty)
+        info.first_hour = hours.lo;
     *out = info;
     return 0;
 }

@@ -412,6 +412,13 @@ describe('dashboard', () => {
     for (const l of st.listeners) assert.ok(ports.includes(String(l.port)), 'listener ' + l.port);
     await page.locator('#store-size').waitFor();
     assert.match(await text('#store-size'), /^\d+(\.\d+)? (B|KB|MB|GB)$/);
+    // the retention the daemon runs with (run_dashboard.py's config), not a fixed sentence
+    assert.equal(st.store.retention_days, 3650);
+    assert.equal(await text('#store-retention'),
+      '5-minute data 3,650 days · hourly data 7,300 days · daily data and monthly totals for good');
+    assert.equal(st.store.reserved_space, 0);
+    assert.equal(await text('#store-reserve'), 'no disk check');
+    assert.match(await text('#store-pruned'), /^0 5-minute rows, 0 hourly rows since the start · last check /);
   });
 
   it('users and API tokens', async () => {

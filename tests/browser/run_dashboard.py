@@ -144,8 +144,10 @@ def main():
     with open(exp_path, "w") as f:
         json.dump(exp, f)
     nets = ["%s %s" % (n, d) for n, d in NETWORKS.items()]
+    # retention that keeps the 2024 bins, for the settings page to show
     d = ofe2e.Daemon(db, nets, http=True, http_listen=("127.0.0.1",),
-                     extra=["CHARTS_NETDESC=yes"])
+                     extra=["CHARTS_NETDESC=yes", "RETENTION_DAYS=3650",
+                            "RETENTION_HOURLY_DAYS=7300"])
     env = dict(os.environ)
     env.update({
         "OF_URL": "http://127.0.0.1:%d/" % d.http_port,

@@ -201,7 +201,10 @@ def free_tcp_port(hosts=("127.0.0.1", "::1")):
 class Daemon:
     """`ophanimflow run` on loopback ports of its own, with a config file.
     With http, its HTTP server listens on http_listen (a free port of its
-    own, self.http_port); otherwise HTTP is off (HTTP_PORT=0)."""
+    own, self.http_port); otherwise HTTP is off (HTTP_PORT=0). The disk
+    check of retention is off (STORAGE_RESERVED_SPACE=0), so that a full
+    disk on the test machine cannot delete the corpus' 2024 bins the tests
+    compare; extra lines come later and may turn it on."""
 
     def __init__(self, db, networks, extra=(), sampling_rate=1, http=False,
                  http_listen=("127.0.0.1", "::1")):
@@ -213,7 +216,7 @@ class Daemon:
         conf = os.path.join(self.dir, "of.conf")
         with open(conf, "w") as f:
             f.write("COLLECTOR_PORT=%d\nSFLOW_PORT=%d\nLISTEN_ADDRESS=127.0.0.1, ::1\n"
-                    "SAMPLING_RATE=%d\nFLUSH_INTERVAL=2\nHTTP_PORT=%d\n"
+                    "SAMPLING_RATE=%d\nFLUSH_INTERVAL=2\nHTTP_PORT=%d\nSTORAGE_RESERVED_SPACE=0\n"
                     % (self.nf_port, self.sf_port, sampling_rate, self.http_port))
             if http:
                 f.write("HTTP_LISTEN_ADDRESS=%s\n" % ", ".join(http_listen))

@@ -45,6 +45,9 @@ static void test_full_file(void **state)
                "LISTEN_ADDRESS=127.0.0.1, ::1\n"
                "DB_PATH=/tmp/x.db\n"
                "FLUSH_INTERVAL=5\n"
+               "STORAGE_RESERVED_SPACE=20\n"
+               "RETENTION_DAYS=\"60\"\n"
+               "RETENTION_HOURLY_DAYS=400\n"
                "HTTP_PORT=8042\n"
                "ENDPOINTS_HOSTS=\"192.0.2.5,2001:db8::5\"\n"
                "CHARTS_NETDESC=1\n"
@@ -69,6 +72,9 @@ static void test_full_file(void **state)
     assert_false(cfg.charts_prealloc);
     assert_string_equal(cfg.db_path, "/tmp/x.db");
     assert_int_equal(cfg.flush_interval, 5);
+    assert_int_equal(cfg.retention.reserve_pct, 20);
+    assert_int_equal(cfg.retention.bin_days, 60);
+    assert_int_equal(cfg.retention.hour_days, 400);
     assert_int_equal(nets_count(cfg.nets), 2);
     assert_string_equal(nets_desc(cfg.nets, 0), "Office LAN");
     assert_int_equal(lookup(&cfg, "2001:db8:20::5"), 1);
@@ -97,6 +103,9 @@ static void test_errors_name_the_line(void **state)
         {"SAMPLING_FORCE=maybe\n", ":1: SAMPLING_FORCE must be yes or no"},
         {"LISTEN_ADDRESS=localhost\n", ":1: LISTEN_ADDRESS: \"localhost\" is not an IP"},
         {"FLUSH_INTERVAL=61\n", ":1: FLUSH_INTERVAL must be a number in 1..60"},
+        {"STORAGE_RESERVED_SPACE=100\n", ":1: STORAGE_RESERVED_SPACE must be a number in 0..99"},
+        {"RETENTION_DAYS=-1\n", ":1: RETENTION_DAYS must be a number in 0..36500"},
+        {"RETENTION_HOURLY_DAYS=36501\n", ":1: RETENTION_HOURLY_DAYS must be a number in 0..36500"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct of_config cfg;
@@ -109,6 +118,19 @@ static void test_errors_name_the_line(void **state)
         config_fini(&cfg);
         unlink(path);
     }
+}
+
+/* The retention defaults: a tenth of the disk kept free, and the bins and
+ * hours kept as long as the disk allows. */
+static void test_retention_defaults(void **state)
+{
+    (void)state;
+    struct of_config cfg;
+    assert_int_equal(config_init(&cfg), 0);
+    assert_int_equal(cfg.retention.reserve_pct, 10);
+    assert_int_equal(cfg.retention.bin_days, 0);
+    assert_int_equal(cfg.retention.hour_days, 0);
+    config_fini(&cfg);
 }
 
 static void test_missing_file(void **state)
@@ -143,7 +165,7 @@ static void test_network_overrides(void **state)
 }
 
 /* A reload tells which changed options wait for a restart: all but the
- * networks and ENDPOINTS_HOSTS. */
+ * networks, ENDPOINTS_HOSTS and the retention options. */
 static void test_restart_changes(void **state)
 {
     (void)state;
@@ -153,7 +175,8 @@ static void test_restart_changes(void **state)
     assert_int_equal(config_init(&a), 0);
     assert_int_equal(config_load(&a, path, err, sizeof(err)), 0);
     unlink(path);
-    write_file("COLLECTOR_PORT=2055\nENDPOINTS_HOSTS=::1\n[networks]\nnet = 192.168.0.0/16\n");
+    write_file("COLLECTOR_PORT=2055\nENDPOINTS_HOSTS=::1\nSTORAGE_RESERVED_SPACE=5\n"
+               "RETENTION_DAYS=7\nRETENTION_HOURLY_DAYS=90\n[networks]\nnet = 192.168.0.0/16\n");
     assert_int_equal(config_init(&b), 0);
     assert_int_equal(config_load(&b, path, err, sizeof(err)), 0);
     unlink(path);
@@ -177,9 +200,9 @@ static void test_restart_changes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_file),       cmocka_unit_test(test_errors_name_the_line),
-        cmocka_unit_test(test_missing_file),    cmocka_unit_test(test_network_overrides),
-        cmocka_unit_test(test_restart_changes),
+        cmocka_unit_test(test_full_file),          cmocka_unit_test(test_errors_name_the_line),
+        cmocka_unit_test(test_retention_defaults), cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_network_overrides),  cmocka_unit_test(test_restart_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,6 +104,17 @@ static int rec_get_info(struct store *s, struct store_info *out)
     return -ENOTSUP;
 }
 
+static int rec_prune(struct store *s, enum store_step step, int64_t before, uint64_t max_rows,
+                     uint64_t *deleted)
+{
+    (void)s;
+    (void)step;
+    (void)before;
+    (void)max_rows;
+    (void)deleted;
+    return -ENOTSUP;
+}
+
 static int rec_close(struct store *s)
 {
     (void)s;
@@ -119,6 +130,7 @@ static const struct store_ops rec_ops = {
     .get_steps = rec_get_steps,
     .get_top = rec_get_top,
     .get_info = rec_get_info,
+    .prune = rec_prune,
     .close = rec_close,
 };
 

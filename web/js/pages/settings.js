@@ -195,15 +195,46 @@ function collectorBody(st, prev) {
   ];
 }
 
+// "30 days", or what 0 means.
+function keptFor(days) {
+  return days ? fmt.int(days) + (days === 1 ? ' day' : ' days') : 'as long as the disk allows';
+}
+
+// What the store keeps, as configured, and what retention deleted.
+function retentionItems(s, now) {
+  const floors = s.retention_floor_days || {};
+  const reserve = s.reserved_space ? s.reserved_space + ' % of the disk kept free: the oldest 5-minute data goes first (never the last ' +
+    (floors.bins || 2) + ' days), then the oldest hourly data (never the last ' + (floors.hourly || 35) + ' days)'
+    : 'no disk check';
+  const pruned = s.pruned || {};
+  const items = [
+    ['Retention', el('span', {id: 'store-retention', text: '5-minute data ' + keptFor(s.retention_days) + ' · hourly data ' +
+      keptFor(s.retention_hourly_days) + ' · daily data and monthly totals for good'})],
+    ['Disk reserve', [el('span', {id: 'store-reserve', text: reserve}), s.at_floor
+      ? [' ', el('span', {class: 'badge bad', id: 'store-at-floor', title: 'Free some space or lower STORAGE_RESERVED_SPACE',
+        text: 'below the reserve, and only the last ' + (floors.bins || 2) + ' days of 5-minute and ' + (floors.hourly || 35) +
+          ' days of hourly data are left'})]
+      : s.disk_short ? [' ', el('span', {class: 'badge', text: 'less free than the reserve: deleting the oldest data'})] : null]],
+  ];
+  if (s.pruned) {
+    items.push(['Deleted', el('span', {id: 'store-pruned', text: fmt.int(pruned.bins || 0) + ' 5-minute rows, ' + fmt.int(pruned.hourly || 0) +
+      ' hourly rows since the start · last check ' + fmt.ago(s.last_prune, now)})]);
+  }
+  return items;
+}
+
 function storeBody(st, sys) {
   const s = st.store || {};
   const disk = sys && sys.disk;
   const items = [
     ['Database file', el('span', {class: 'mono', text: s.path || '–'})],
-    ['Size', el('span', {id: 'store-size', title: fmt.int(s.size || 0) + ' bytes', text: fmt.bytes(s.size || 0)})],
+    ['Size', el('span', {id: 'store-size', title: fmt.int(s.size || 0) + ' bytes' +
+      (s.free_inside ? ', ' + fmt.int(s.free_inside) + ' of them free for new data' : ''), text: fmt.bytes(s.size || 0)})],
     ['Hosts', fmt.int(s.hosts || 0)],
-    ['5-minute data', s.first_bin ? fmt.dateTime(s.first_bin) + ' to ' + fmt.dateTime(s.last_bin + 300) : 'none yet'],
-    ['Retention', 'The oldest 5-minute data goes first when the disk fills; monthly totals are kept forever.'],
+    ['5-minute data', s.first_bin ? fmt.dateTime(s.first_bin) + ' to ' + fmt.dateTime(s.last_bin + 300)
+      : s.pruned && s.pruned.bins ? 'none left' : 'none yet'],
+    ['Hourly data', s.first_hour ? 'from ' + fmt.dateTime(s.first_hour) : s.pruned && s.pruned.hourly ? 'none left' : 'none yet'],
+    ...retentionItems(s, st.time),
     ['Schema version', String(s.schema || '–')],
   ];
   if (disk) items.push(['Disk', fmt.bytes(disk.free) + ' free of ' + fmt.bytes(disk.total) + ' (' + fmt.percent(disk.free, disk.total) + ')']);

@@ -19,17 +19,7 @@ bool tokens_name_ok(const char *name, size_t len)
 
 static int tokens_count(sqlite3 *db, int64_t *n)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = appdb_prepare(db, "SELECT count(*) FROM api_tokens", &st);
-    if (rc < 0)
-        return rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    else
-        rc = schema_errno(db, step);
-    sqlite3_finalize(st);
-    return rc;
+    return appdb_int64(db, "SELECT count(*) FROM api_tokens", n);
 }
 
 static int tokens_insert(sqlite3 *db, const char *name, int64_t now, const uint8_t *hash)

@@ -51,17 +51,7 @@ int users_list(sqlite3 *db, users_cb cb, void *arg)
 
 int users_count(sqlite3 *db, int64_t *n)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = appdb_prepare(db, "SELECT count(*) FROM users", &st);
-    if (rc < 0)
-        return rc;
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    else
-        rc = schema_errno(db, step);
-    sqlite3_finalize(st);
-    return rc;
+    return appdb_int64(db, "SELECT count(*) FROM users", n);
 }
 
 /* The id of a user: 0 with *id set, -ENOENT, or a store error. */

@@ -3,6 +3,7 @@
 #define OF_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "config/config.h"
 #include "store/store.h"
@@ -41,6 +42,13 @@ enum cli_opt {
 /* Takes a common option; true if opt was one. False with a message on
  * stderr and *bad set for a malformed one. */
 bool cli_common_opt(struct cli_common *c, int opt, const char *arg, bool *bad);
+
+/* The whole command line of a subcommand whose only options are the
+ * common ones, followed by min..max operands (max < 0: any number), which
+ * start at optind. False when the caller is to exit with *code: usage was
+ * printed, to stdout for -h, else to stderr. */
+bool cli_common_only(int argc, char **argv, struct cli_common *c, void (*usage)(FILE *f), int min,
+                     int max, int *code);
 
 /* Reads the config file (-c, else the installed one if present), applies
  * the overrides, builds the tables. CLI_OK or CLI_USAGE (message printed). */

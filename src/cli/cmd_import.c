@@ -2,9 +2,9 @@
  * packets accounted as if they had arrived live, then a summary. As live,
  * the local networks are the config's and those added in the dashboard. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "collect/capture.h"
@@ -123,21 +123,10 @@ static int import_files(const struct of_config *cfg, struct store *st, char **fi
 
 int cmd_import(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct cli_common common = {0};
-    bool bad = false;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-        if (cli_common_opt(&common, opt, optarg, &bad))
-            continue;
-        import_usage(opt == 'h' ? stdout : stderr);
-        return opt == 'h' ? CLI_OK : CLI_USAGE;
-    }
-    if (bad || optind >= argc) {
-        import_usage(stderr);
-        return CLI_USAGE;
-    }
+    int code;
+    if (!cli_common_only(argc, argv, &common, import_usage, 1, -1, &code))
+        return code;
     struct of_config cfg;
     struct store *st = NULL;
     int rc = cli_load_config(&common, &cfg);

@@ -9,7 +9,6 @@
  * store that does not exist is an error, not created: a typo in --db must
  * not leave an empty store behind. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,21 +44,10 @@ static int migrate_store(const struct of_config *cfg)
 
 int cmd_migrate(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct cli_common common = {0};
-    bool bad = false;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-        if (cli_common_opt(&common, opt, optarg, &bad))
-            continue;
-        migrate_usage(opt == 'h' ? stdout : stderr);
-        return opt == 'h' ? CLI_OK : CLI_USAGE;
-    }
-    if (bad || optind != argc) {
-        migrate_usage(stderr);
-        return CLI_USAGE;
-    }
+    int code;
+    if (!cli_common_only(argc, argv, &common, migrate_usage, 0, 0, &code))
+        return code;
     struct of_config cfg;
     int rc = cli_load_config(&common, &cfg);
     if (rc == CLI_OK)

@@ -1,6 +1,5 @@
 /* cli/cmd_users.c: `ophanimflow users`: the dashboard's user names, one
  * per line, for scripts and for an operator who forgot them. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,21 +21,10 @@ static int print_user(const char *name, int64_t created, void *arg)
 
 int cmd_users(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_COMMON_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct cli_common common = {0};
-    bool bad = false;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-        if (cli_common_opt(&common, opt, optarg, &bad))
-            continue;
-        users_usage(opt == 'h' ? stdout : stderr);
-        return opt == 'h' ? CLI_OK : CLI_USAGE;
-    }
-    if (bad || optind != argc) {
-        users_usage(stderr);
-        return CLI_USAGE;
-    }
+    int code;
+    if (!cli_common_only(argc, argv, &common, users_usage, 0, 0, &code))
+        return code;
     struct of_config cfg;
     struct appdb *app = NULL;
     struct sqlite3 *db = NULL;

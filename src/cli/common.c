@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,29 @@
 #include "store/appdb.h"
 #include "util/parse.h"
 #include "util/paths.h"
+
+bool cli_common_only(int argc, char **argv, struct cli_common *c, void (*usage)(FILE *f), int min,
+                     int max, int *code)
+{
+    static const struct option longopts[] = {
+        CLI_COMMON_LONGOPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool bad = false;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+        if (cli_common_opt(c, opt, optarg, &bad))
+            continue;
+        usage(opt == 'h' ? stdout : stderr);
+        *code = opt == 'h' ? CLI_OK : CLI_USAGE;
+        return false;
+    }
+    int operands = argc - optind;
+    if (bad || operands < min || (max >= 0 && operands > max)) {
+        usage(stderr);
+        *code = CLI_USAGE;
+        return false;
+    }
+    return true;
+}
 
 bool cli_common_opt(struct cli_common *c, int opt, const char *arg, bool *bad)
 {

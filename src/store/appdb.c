@@ -109,6 +109,21 @@ int appdb_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out)
     return 0;
 }
 
+int appdb_int64(sqlite3 *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = appdb_prepare(db, sql, &st);
+    if (rc < 0)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = schema_errno(db, step);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int appdb_run(sqlite3 *db, sqlite3_stmt *st)
 {
     int rc;

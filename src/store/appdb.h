@@ -45,6 +45,9 @@ void appdb_put(struct appdb *p, struct sqlite3 *db, bool failed);
 /* Prepares sql on db: 0 or a negative errno (store/schema.h's mapping). */
 OF_MUST_CHECK int appdb_prepare(struct sqlite3 *db, const char *sql, struct sqlite3_stmt **out);
 
+/* The one integer the query sql returns (a count): 0 or a negative errno. */
+OF_MUST_CHECK int appdb_int64(struct sqlite3 *db, const char *sql, int64_t *out);
+
 /* Steps st to its end (statements that return no rows) and finalizes it.
  * 0 or a negative errno; -EEXIST for a UNIQUE constraint. */
 OF_MUST_CHECK int appdb_run(struct sqlite3 *db, struct sqlite3_stmt *st);

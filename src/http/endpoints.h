@@ -218,6 +218,11 @@ int ep_static(const char *path, const char *if_none_match, struct http_reply *r)
  * (then *st is NULL and the handler is done). */
 void ep_store_get(struct http_ctx *ctx, struct http_reply *r, struct store **st);
 
+/* gettraff and /api/v1/traffic: parses *req (this month by default) and
+ * takes a store handle; NULL when the reply (400 or 503) is already made. */
+struct store *ep_traff_begin(struct http_ctx *ctx, const struct query *q, struct http_reply *r,
+                             struct ep_traff_req *req);
+
 /* Returns the handle; rc is the request's store result. */
 void ep_store_put(struct http_ctx *ctx, struct store *st, int rc);
 

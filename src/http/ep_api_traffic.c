@@ -21,15 +21,7 @@ static int add_row(const struct traff_row *row, void *arg)
 int ep_api_traffic(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
 {
     struct ep_traff_req req;
-    const char *why = NULL;
-    int year, month;
-    traff_this_month(&year, &month);
-    if (ep_traff_parse(q, year, month, &req, &why) < 0) {
-        reply_error(r, 400, why);
-        return 0;
-    }
-    struct store *st;
-    ep_store_get(ctx, r, &st);
+    struct store *st = ep_traff_begin(ctx, q, r, &req);
     if (!st)
         return 0;
     json_t *obj = json_object();

@@ -32,18 +32,25 @@ int ep_traff_parse(const struct query *q, int year_now, int month_now, struct ep
     return 0;
 }
 
-int ep_gettraff(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+struct store *ep_traff_begin(struct http_ctx *ctx, const struct query *q, struct http_reply *r,
+                             struct ep_traff_req *req)
 {
-    struct ep_traff_req req;
     const char *why = NULL;
     int year, month;
     traff_this_month(&year, &month);
-    if (ep_traff_parse(q, year, month, &req, &why) < 0) {
+    if (ep_traff_parse(q, year, month, req, &why) < 0) {
         reply_error(r, 400, why);
-        return 0;
+        return NULL;
     }
     struct store *st;
     ep_store_get(ctx, r, &st);
+    return st;
+}
+
+int ep_gettraff(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+{
+    struct ep_traff_req req;
+    struct store *st = ep_traff_begin(ctx, q, r, &req);
     if (!st)
         return 0;
     char *body = NULL;

@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 BIN = os.environ.get("OF_BIN", "build/ophanimflow")
-CORPUS = os.environ.get("OF_CORPUS", os.path.join(os.path.dirname(__file__), "../../../shared/corpus"))
+CORPUS = os.environ.get("OF_CORPUS", os.path.join(os.path.dirname(__file__), "../corpus"))
 CLASSES = ["total", "icmp", "udp", "tcp", "mail", "dns", "vpn", "ftp", "web", "proxy", "quic", "sip"]
 
 CAPTURES = [

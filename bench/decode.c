@@ -26,8 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect/flush.h"
-#include "collect/ingest.h"
+#include "daemon/flush.h"
+#include "daemon/ingest.h"
 #include "decode/dispatch.h"
 #include "decode/templates.h"
 #include "pktgen.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/ingest.h"
+#include "daemon/ingest.h"
 #include "decode/cursor.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -8,8 +8,9 @@
 
 #include "cli/cli.h"
 #include "collect/capture.h"
-#include "collect/flush.h"
-#include "collect/networks.h"
+#include "daemon/flush.h"
+#include "daemon/ingest.h"
+#include "daemon/networks.h"
 #include "store/appdb.h"
 
 static void import_usage(FILE *f)
@@ -83,6 +84,36 @@ static int import_nets(const struct of_config *cfg, struct nets **out)
     return CLI_OK;
 }
 
+struct import_ctx {
+    struct ingest *in;
+    struct store *st;
+};
+
+/* One datagram of a capture, accounted as if it had arrived live; the
+ * store is written whenever the agg fills. Called with the ingest locked. */
+static int import_datagram(void *arg, const struct of_addr *from, const uint8_t *p, size_t len,
+                           uint64_t arrival_ms)
+{
+    struct import_ctx *ctx = arg;
+    ingest_datagram(ctx->in, from, p, len, arrival_ms);
+    if (!ingest_needs_flush(ctx->in))
+        return 0;
+    return flush_agg(ctx->st, ingest_agg(ctx->in), NULL);
+}
+
+static int import_file(const char *path, struct import_ctx *ctx, struct capture_stats *cs)
+{
+    char err[512] = "";
+    ingest_lock(ctx->in);
+    int rc = capture_read(path, import_datagram, ctx, cs, err, sizeof(err));
+    ingest_unlock(ctx->in);
+    if (rc == -EIO && err[0])
+        fprintf(stderr, "ophanimflow: %s\n", err);
+    else if (rc < 0)
+        fprintf(stderr, "ophanimflow: %s: writing to the store failed (%s)\n", path, strerror(-rc));
+    return rc < 0 ? CLI_FAIL : CLI_OK;
+}
+
 static int import_files(const struct of_config *cfg, struct store *st, char **files, int n)
 {
     struct hash_key key;
@@ -100,14 +131,10 @@ static int import_files(const struct of_config *cfg, struct store *st, char **fi
     ingest_use_nets(in, nets);
     ingest_unlock(in);
     struct capture_stats cs = {0};
+    struct import_ctx ctx = {in, st};
     int rc = CLI_OK;
-    char err[512];
-    for (int i = 0; i < n && rc == CLI_OK; i++) {
-        if (capture_import(files[i], in, st, &cs, err, sizeof(err)) < 0) {
-            fprintf(stderr, "ophanimflow: %s\n", err);
-            rc = CLI_FAIL;
-        }
-    }
+    for (int i = 0; i < n && rc == CLI_OK; i++)
+        rc = import_file(files[i], &ctx, &cs);
     ingest_lock(in);
     int frc = flush_agg(st, ingest_agg(in), NULL);
     ingest_unlock(in);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collect/flush.h"
 #include "decode/cursor.h"
 #include "decode/pkthdr.h"
 
@@ -103,8 +102,8 @@ static uint64_t frame_ms(const struct pcap_pkthdr *ph)
     return (uint64_t)ph->ts.tv_sec * 1000u + (uint64_t)ph->ts.tv_usec / 1000u;
 }
 
-int capture_import(const char *path, struct ingest *in, struct store *st, struct capture_stats *cs,
-                   char *err, size_t errlen)
+int capture_read(const char *path, capture_fn fn, void *arg, struct capture_stats *cs, char *err,
+                 size_t errlen)
 {
     char perr[PCAP_ERRBUF_SIZE] = "";
     pcap_t *pc = pcap_open_offline(path, perr);
@@ -117,8 +116,7 @@ int capture_import(const char *path, struct ingest *in, struct store *st, struct
     struct pcap_pkthdr *ph;
     const uint8_t *data;
     int got;
-    ingest_lock(in);
-    while ((got = pcap_next_ex(pc, &ph, &data)) == 1) {
+    while (rc == 0 && (got = pcap_next_ex(pc, &ph, &data)) == 1) {
         cs->frames++;
         struct pkthdr h;
         enum dec_status s = frame_datagram(linktype, data, ph->caplen, &h);
@@ -127,17 +125,8 @@ int capture_import(const char *path, struct ingest *in, struct store *st, struct
             continue;
         }
         cs->datagrams++;
-        ingest_datagram(in, &h.src, h.payload, h.payload_len, frame_ms(ph));
-        if (ingest_needs_flush(in)) {
-            rc = flush_agg(st, ingest_agg(in), NULL);
-            if (rc < 0) {
-                (void)snprintf(err, errlen, "%s: writing to the store failed (%s)", path,
-                               strerror(-rc));
-                break;
-            }
-        }
+        rc = fn(arg, &h.src, h.payload, h.payload_len, frame_ms(ph));
     }
-    ingest_unlock(in);
     if (got == -1 && rc == 0) {
         (void)snprintf(err, errlen, "%s: %s", path, pcap_geterr(pc));
         rc = -EIO;

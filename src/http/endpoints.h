@@ -20,8 +20,8 @@
 #include <stdint.h>
 
 #include "auth/ratelimit.h"
-#include "collect/networks.h"
-#include "collect/status.h"
+#include "daemon/networks.h"
+#include "daemon/status.h"
 #include "config/config.h"
 #include "http/allow.h"
 #include "http/dbpool.h"

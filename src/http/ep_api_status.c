@@ -4,7 +4,7 @@
  * accounting counters, the store, and the HTTP server's own counters.
  *
  * The collector's part comes from the latest snapshot the daemon
- * published (at most about a second old, see collect/status.h); without a
+ * published (at most about a second old, see daemon/status.h); without a
  * collector, exporters is empty and accounting null. Times are UNIX
  * seconds. The store's part says what the store holds and what retention
  * keeps and deleted (with the options as a reload left them). */

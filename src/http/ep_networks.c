@@ -1,7 +1,7 @@
 /* http/ep_networks.c: /api/v1/networks (GET, POST, DELETE ?cidr=): the
  * local networks, the config file's (read-only here) and those added in
  * the dashboard, applied to the running collector at once
- * (collect/networks.h). A network is named by its canonical text, so
+ * (daemon/networks.h). A network is named by its canonical text, so
  * "2001:DB8::/32" and "2001:db8::/32" are one network. */
 #include "http/endpoints.h"
 

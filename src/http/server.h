@@ -13,8 +13,8 @@
 #ifndef OF_HTTP_SERVER_H
 #define OF_HTTP_SERVER_H
 
-#include "collect/networks.h"
-#include "collect/status.h"
+#include "daemon/networks.h"
+#include "daemon/status.h"
 #include "config/config.h"
 #include "store/appdb.h"
 #include "util/compiler.h"

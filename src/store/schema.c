@@ -104,7 +104,7 @@ static const char schema_v2_hours[] = V2_INSERT("bins_1h", "3600") V2_CLASSES(V2
 static const char schema_v2_days[] = V2_INSERT("bins_1d", "86400") V2_CLASSES(V2_SUM)
     V2_CLASSES(V2_HOUR_PEAK) V2_CLASSES(V2_PKT_SUM) " FROM bins_1h" V2_GROUP;
 
-/* Version 3: the dashboard's own tables (src/auth/, src/collect/networks.c),
+/* Version 3: the dashboard's own tables (src/auth/, src/daemon/networks.c),
  * kept in the store's file so that an install stays one file to back up.
  * Secrets are never stored: sessions and API tokens are kept as hashes of
  * the random tokens handed out, passwords as crypto_pwhash strings. No

@@ -1,6 +1,6 @@
 /* store/uinets.c: the ui_networks table. The canonical CIDR text is the
  * key, so the same network written two ways cannot be stored twice as
- * long as callers store the canonical form (collect/networks.c does). */
+ * long as callers store the canonical form (daemon/networks.c does). */
 #include "store/uinets.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* store/uinets.h: the local networks added in the web dashboard, kept in
  * the ui_networks table of the store's file (store/appdb.h) so that they
  * survive restarts. The collector accounts them together with the config
- * file's networks (collect/networks.h, which also validates them: nothing
+ * file's networks (daemon/networks.h, which also validates them: nothing
  * here looks at the text). */
 #ifndef OF_STORE_UINETS_H
 #define OF_STORE_UINETS_H

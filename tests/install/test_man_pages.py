@@ -5,7 +5,7 @@ they document everything there is:
 - ophanimflow(8): every subcommand of src/cli/main.c, every long option of
   src/cli/*.c (getopt_long tables and the common options), every short
   option letter of their getopt strings, and the signals the daemon handles
-  (src/collect/daemon.c);
+  (src/daemon/daemon.c);
 - ophanimflow.conf(5): every option of src/config/config.c's table and of
   docs/config.md's, and its two sections;
 - ophanimflow-upgrade(8): every option and OF_UPGRADE_* variable of

@@ -1,4 +1,4 @@
-/* collect/networks.c: two lists of (canonical CIDR, description), config
+/* daemon/networks.c: two lists of (canonical CIDR, description), config
  * and dashboard, and the table built from both.
  *
  * Every change follows one order under the mutex: check, write to the
@@ -7,7 +7,7 @@
  * that match what the database holds. A table is built from scratch for
  * each change (a few milliseconds for thousands of networks): changes are
  * rare and the result is then as simple as at start. */
-#include "collect/networks.h"
+#include "daemon/networks.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* collect/livenets.h: the local networks the collector uses now, which
+/* daemon/livenets.h: the local networks the collector uses now, which
  * may be replaced while it runs (networks added in the dashboard, a
  * reloaded config file).
  *
@@ -10,8 +10,8 @@
  * request. So at most one version per worker and per request in progress
  * outlives its replacement, and none for longer than a worker's poll
  * interval or a request. Thread-safe. */
-#ifndef OF_COLLECT_LIVENETS_H
-#define OF_COLLECT_LIVENETS_H
+#ifndef OF_DAEMON_LIVENETS_H
+#define OF_DAEMON_LIVENETS_H
 
 #include "account/nets.h"
 #include "util/compiler.h"

@@ -1,4 +1,4 @@
-/* collect/livenets.c: versions of the networks table with reference
+/* daemon/livenets.c: versions of the networks table with reference
  * counts. Taking a reference and publishing happen under one mutex, so a
  * version's count can reach zero only once it is no longer current, and
  * nobody can take a reference to it after that. The current pointer is
@@ -6,7 +6,7 @@
  * whether it is still current without the mutex. A reader holding version
  * A keeps A's memory alive, so the current pointer cannot be a new
  * version at A's old address while it compares. */
-#include "collect/livenets.h"
+#include "daemon/livenets.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* Tests of collect/status.c: merging the workers' views and publishing. */
+/* Tests of daemon/status.c: merging the workers' views and publishing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "collect/status.h"
+#include "daemon/status.h"
 
 static struct exporter ex(uint8_t last, uint32_t rate, uint64_t first_ms, uint64_t last_ms,
                           uint64_t pkts)

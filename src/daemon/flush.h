@@ -1,6 +1,6 @@
-/* collect/flush.h: moving counters from an agg into the store. */
-#ifndef OF_COLLECT_FLUSH_H
-#define OF_COLLECT_FLUSH_H
+/* daemon/flush.h: moving counters from an agg into the store. */
+#ifndef OF_DAEMON_FLUSH_H
+#define OF_DAEMON_FLUSH_H
 
 #include <stddef.h>
 

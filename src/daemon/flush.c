@@ -1,5 +1,5 @@
-/* collect/flush.c: agg -> store. */
-#include "collect/flush.h"
+/* daemon/flush.c: agg -> store. */
+#include "daemon/flush.h"
 
 int flush_agg(struct store *st, struct agg *a, size_t *rows)
 {

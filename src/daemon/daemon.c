@@ -1,4 +1,4 @@
-/* collect/daemon.c: worker threads, the writer, and signals.
+/* daemon/daemon.c: worker threads, the writer, and signals.
  *
  * Each worker owns its sockets (one per listen address and port, bound with
  * SO_REUSEPORT where there are several workers) and an ingest. The main
@@ -12,7 +12,7 @@
  * second, under the same per-worker locks, and publishes it for the HTTP
  * threads: they read snapshots only, so a worker never waits for them.
  *
- * The local networks can change while the daemon runs (collect/livenets.h):
+ * The local networks can change while the daemon runs (daemon/livenets.h):
  * each worker holds the version it accounts with and, once per receive
  * batch or idle tick, swaps it for the latest published one. SIGHUP runs
  * the reload hook of the caller (who knows where the config came from) in
@@ -22,7 +22,7 @@
  * flushes, so that its deletes never compete with the writer's own writes
  * for the store's lock; a run is bounded in time, so a flush is at most
  * about half a second late. */
-#include "collect/daemon.h"
+#include "daemon/daemon.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -34,10 +34,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collect/flush.h"
-#include "collect/ingest.h"
-#include "collect/livenets.h"
-#include "collect/status.h"
+#include "daemon/flush.h"
+#include "daemon/ingest.h"
+#include "daemon/livenets.h"
+#include "daemon/status.h"
 #include "collect/udp.h"
 #include "store/retention.h"
 #include "util/clock.h"

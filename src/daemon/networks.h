@@ -1,22 +1,22 @@
-/* collect/networks.h: the local networks the collector accounts: those of
+/* daemon/networks.h: the local networks the collector accounts: those of
  * the config file (or --network) and those added in the web dashboard.
  *
  * The effective list is the union of both, published to the collector's
- * workers through a livenets (collect/livenets.h) whenever either part
+ * workers through a livenets (daemon/livenets.h) whenever either part
  * changes: networks added or removed in the dashboard count from the next
  * received batch on, and a reloaded config file replaces the config part.
  * The dashboard's part is kept in the database (store/uinets.h), so it
  * survives restarts. A network in both parts is listed (and described)
  * once, as the config file's. Stored counters never change. Thread-safe:
  * one mutex orders the changes. */
-#ifndef OF_COLLECT_NETWORKS_H
-#define OF_COLLECT_NETWORKS_H
+#ifndef OF_DAEMON_NETWORKS_H
+#define OF_DAEMON_NETWORKS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "account/nets.h"
-#include "collect/livenets.h"
+#include "daemon/livenets.h"
 #include "store/appdb.h"
 #include "util/compiler.h"
 

@@ -1,11 +1,11 @@
-/* collect/status.c: building, merging and publishing status snapshots.
+/* daemon/status.c: building, merging and publishing status snapshots.
  *
  * The arrays grow by doubling; their size is bounded by what the daemon
  * holds (MAX_EXPORTERS per worker, a few sockets per worker), not by what
  * arrives. Exporters are merged after a sort rather than by searching on
  * every add, so a snapshot of thousands of exporters over several workers
  * stays O(n log n). */
-#include "collect/status.h"
+#include "daemon/status.h"
 
 #include <errno.h>
 #include <pthread.h>

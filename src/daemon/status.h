@@ -1,4 +1,4 @@
-/* collect/status.h: a snapshot of the collector's counters, for the
+/* daemon/status.h: a snapshot of the collector's counters, for the
  * status API and the metrics.
  *
  * The daemon's writer thread builds a snapshot about once a second (it
@@ -8,8 +8,8 @@
  * never changed after it is published, and lives until the last reference
  * is dropped. Exporters are merged across workers by address: each worker
  * keeps its own table, and an exporter may be seen by several. */
-#ifndef OF_COLLECT_STATUS_H
-#define OF_COLLECT_STATUS_H
+#ifndef OF_DAEMON_STATUS_H
+#define OF_DAEMON_STATUS_H
 
 #include <stdatomic.h>
 #include <stddef.h>

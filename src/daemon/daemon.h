@@ -1,9 +1,9 @@
-/* collect/daemon.h: the collector service (ophanimflow run). */
-#ifndef OF_COLLECT_DAEMON_H
-#define OF_COLLECT_DAEMON_H
+/* daemon/daemon.h: the collector service (ophanimflow run). */
+#ifndef OF_DAEMON_DAEMON_H
+#define OF_DAEMON_DAEMON_H
 
-#include "collect/livenets.h"
-#include "collect/status.h"
+#include "daemon/livenets.h"
+#include "daemon/status.h"
 #include "config/config.h"
 #include "store/store.h"
 #include "util/compiler.h"

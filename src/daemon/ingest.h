@@ -1,4 +1,4 @@
-/* collect/ingest.h: the one path every datagram takes, live or from a file.
+/* daemon/ingest.h: the one path every datagram takes, live or from a file.
  *
  * An ingest owns what a receiving thread needs to turn datagrams into
  * counters: its exporter table, its v9/IPFIX templates, a record batch and
@@ -10,8 +10,8 @@
  * ingest_unlock (once per receive batch); the writer swaps the agg out with
  * ingest_swap_agg under the same lock. Counters may be read by others
  * without the lock: they are monotonic and only ever approximately current. */
-#ifndef OF_COLLECT_INGEST_H
-#define OF_COLLECT_INGEST_H
+#ifndef OF_DAEMON_INGEST_H
+#define OF_DAEMON_INGEST_H
 
 #include <stdbool.h>
 #include <stddef.h>

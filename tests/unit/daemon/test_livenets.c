@@ -1,4 +1,4 @@
-/* Tests of collect/livenets.c: a held version stays valid and unchanged
+/* Tests of daemon/livenets.c: a held version stays valid and unchanged
  * after newer ones are published, and is freed by its last holder (ASan
  * sees a use after free or a leak otherwise); workers' refresh swaps
  * versions only when one was published; many threads publish and read at
@@ -15,7 +15,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "collect/livenets.h"
+#include "daemon/livenets.h"
 
 static struct nets *one(const char *cidr, const char *desc)
 {

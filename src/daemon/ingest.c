@@ -1,5 +1,5 @@
-/* collect/ingest.c: datagram -> exporter -> decoder -> agg. */
-#include "collect/ingest.h"
+/* daemon/ingest.c: datagram -> exporter -> decoder -> agg. */
+#include "daemon/ingest.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Tests of collect/networks.c (and store/uinets.c under it) on a real
+/* Tests of daemon/networks.c (and store/uinets.c under it) on a real
  * store file: the union of the config's networks and the dashboard's, the
  * refusals, what a restart finds in the database, a reload of the config
  * part, and what the published table answers after each change. */
@@ -11,7 +11,7 @@
 
 #include <errno.h>
 
-#include "collect/networks.h"
+#include "daemon/networks.h"
 #include "store/uinets.h"
 #include "unit/auth/auth_fixture.h"
 

@@ -14,16 +14,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "account/bins.h"
 #include "account/classify.h"
 #include "account/nets.h"
 #include "decode/flow.h"
-#include "store/store.h"
+#include "util/compiler.h"
 #include "util/hash.h"
 
 /* No counter goes past AGG_COUNTER_MAX (it saturates). A record that
  * claims more than AGG_RECORD_MAX bytes or packets after sampling (a week
  * of 10 Tbit/s) is not believed: it is counted as absurd and dropped. */
-#define AGG_COUNTER_MAX STORE_COUNTER_MAX
+#define AGG_COUNTER_MAX BIN_COUNTER_MAX
 #define AGG_RECORD_MAX  ((uint64_t)1 << 60)
 
 struct agg_cfg {

@@ -229,7 +229,7 @@ void ep_store_put(struct http_ctx *ctx, struct store *st, int rc);
 /* The reply for a store error: 503 when the store is busy, else 500. */
 void ep_store_error(struct http_reply *r, int rc);
 
-/* A JSON integer for a counter (counters never pass STORE_COUNTER_MAX,
+/* A JSON integer for a counter (counters never pass BIN_COUNTER_MAX,
  * which fits). */
 json_t *ep_json_u64(uint64_t v);
 

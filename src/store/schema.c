@@ -58,7 +58,7 @@ static const char schema_v1[] =
  * keep the peaks. Steps are UTC-aligned: ts is a multiple of 3600 or 86400.
  *
  * The backfill computes from the bins what put_bins would have. Its sums
- * use of_sat_sum (below), which saturates at STORE_COUNTER_MAX like
+ * use of_sat_sum (below), which saturates at BIN_COUNTER_MAX like
  * put_bins: SQLite's sum() fails the whole statement on an overflow. */
 /* clang-format off: it cannot settle on a layout for these lists */
 #define V2_CLASSES(X)                                                                              \
@@ -148,7 +148,7 @@ static const char *const *const steps[] = {
 };
 
 /* of_sat_sum(x): the sum of the integers x of a group, stopping at
- * STORE_COUNTER_MAX. Counters are never negative; a negative one means the
+ * BIN_COUNTER_MAX. Counters are never negative; a negative one means the
  * file was edited by hand, and fails the step rather than be guessed at. */
 static void sat_sum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -166,8 +166,8 @@ static void sat_sum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_error(ctx, "of_sat_sum: a counter is not a non-negative integer", -1);
         return;
     }
-    /* *sum starts at 0 and never passes STORE_COUNTER_MAX. */
-    *sum = (uint64_t)v > STORE_COUNTER_MAX - *sum ? STORE_COUNTER_MAX : *sum + (uint64_t)v;
+    /* *sum starts at 0 and never passes BIN_COUNTER_MAX. */
+    *sum = (uint64_t)v > BIN_COUNTER_MAX - *sum ? BIN_COUNTER_MAX : *sum + (uint64_t)v;
 }
 
 static void sat_sum_final(sqlite3_context *ctx)

@@ -23,7 +23,7 @@
  *   bins_1h, bins_1d(host, dir, ts, b_<class>..., m_<class>..., p_<class>...)
  *     PK (ts, dir, host); ts is a multiple of 3600 or 86400 (UTC days). b_
  *     and p_ are the sums of the bins' bytes and packets within the step
- *     (saturating at STORE_COUNTER_MAX), m_ the bytes of the fullest bin
+ *     (saturating at BIN_COUNTER_MAX), m_ the bytes of the fullest bin
  *     within it, each class on its own.
  *
  * Version 3 adds the web dashboard's tables (times are UNIX seconds):

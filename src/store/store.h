@@ -22,26 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "account/bins.h"
 #include "account/classes.h"
 #include "util/addr.h"
 #include "util/compiler.h"
-
-/* Counters saturate here (in memory and in the store) rather than wrap or
- * leave the signed 64-bit range SQL databases use. */
-#define STORE_COUNTER_MAX ((uint64_t)1 << 62)
-
-struct bin_row {
-    struct of_addr host; /* 0.0.0.0 (ADDR_V4, all zero) = all hosts */
-    uint8_t dir;         /* enum traffic_dir */
-    int64_t ts;          /* bin start, UNIX seconds, multiple of BIN_SECONDS */
-    uint64_t bytes[CLASS__COUNT];
-    uint64_t packets[CLASS__COUNT];
-};
-
-struct bin_batch {
-    const struct bin_row *rows;
-    size_t n;
-};
 
 /* One host's monthly totals, as gettraff reports them. */
 struct traff_row {

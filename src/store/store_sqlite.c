@@ -27,7 +27,7 @@
  * processes writing the same file.
  *
  * SQLite integers are signed 64-bit, so counters above INT64_MAX are
- * refused (a bin would need 9.2 EB), and sums stop at STORE_COUNTER_MAX. */
+ * refused (a bin would need 9.2 EB), and sums stop at BIN_COUNTER_MAX. */
 #include "store/store_sqlite.h"
 #include "store/store_sqlite_int.h"
 
@@ -337,7 +337,7 @@ static void sql_build(struct sql *q, enum stmt_id id)
                 "INSERT INTO monthly (ym, host, dl, ul) VALUES (?1, ?2, ?3, ?4)"
                 " ON CONFLICT (ym, host) DO UPDATE SET dl = min(dl + excluded.dl, %" PRIu64 "),"
                 " ul = min(ul + excluded.ul, %" PRIu64 ")",
-                STORE_COUNTER_MAX, STORE_COUNTER_MAX);
+                BIN_COUNTER_MAX, BIN_COUNTER_MAX);
         break;
     case ST_SPAN:
     case ST_SPAN_HOURS:

@@ -101,12 +101,12 @@ const char *store_sqlite_table(enum store_sqlite_level lv);
  * at least INT64_MIN + step. */
 int64_t store_sqlite_floor(int64_t ts, int64_t step);
 
-/* a + b, stopping at STORE_COUNTER_MAX. Both must be at most INT64_MAX,
+/* a + b, stopping at BIN_COUNTER_MAX. Both must be at most INT64_MAX,
  * so that the sum cannot wrap. */
 static inline uint64_t store_sqlite_sat_add(uint64_t a, uint64_t b)
 {
     uint64_t sum = a + b;
-    return sum > STORE_COUNTER_MAX ? STORE_COUNTER_MAX : sum;
+    return sum > BIN_COUNTER_MAX ? BIN_COUNTER_MAX : sum;
 }
 
 /* A copy of a with the unused bytes of an IPv4 address zeroed, so that

@@ -190,10 +190,10 @@ static void test_one_host(void **state)
 }
 
 /* A value of every order of magnitude, with the edges the store can hold
- * (0, STORE_COUNTER_MAX = 2^62) and past them (2^64 - 1). */
+ * (0, BIN_COUNTER_MAX = 2^62) and past them (2^64 - 1). */
 static uint64_t value(size_t i)
 {
-    static const uint64_t edge[] = {0,         1, 9, 10, STORE_COUNTER_MAX, STORE_COUNTER_MAX - 1,
+    static const uint64_t edge[] = {0,         1, 9, 10, BIN_COUNTER_MAX, BIN_COUNTER_MAX - 1,
                                     UINT64_MAX};
     if (i % 3 == 0)
         return edge[(i / 3) % (sizeof(edge) / sizeof(edge[0]))];

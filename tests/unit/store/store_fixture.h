@@ -184,7 +184,7 @@ static inline int64_t *table_dump(sqlite3 *db, const char *table, size_t *n)
 /* Asserts that a rollup table holds exactly what its definition computes
  * from the bins: per (step, dir, host) the sums of bytes and packets and
  * the largest bin bytes, per class. Only for stores whose sums stay far
- * from STORE_COUNTER_MAX (SQL's sum() fails on an overflow). */
+ * from BIN_COUNTER_MAX (SQL's sum() fails on an overflow). */
 static inline void assert_rollup_matches_bins(sqlite3 *db, const char *table, int64_t step)
 {
     char want[4096];

@@ -62,7 +62,7 @@ static void write_history(const char *path)
         put(s, rows, n);
     }
     struct bin_row big = mkrow("10.0.0.9", DIR_R, T_JAN15 + 5 * T_HOUR, 1);
-    big.bytes[CLASS_TCP] = STORE_COUNTER_MAX;
+    big.bytes[CLASS_TCP] = BIN_COUNTER_MAX;
     put(s, &big, 1);
     big.ts += 300;
     put(s, &big, 1);
@@ -102,7 +102,7 @@ static void test_v1_to_v2(void **state)
     free(got);
     assert_int_equal(raw_int(db, "SELECT b_tcp FROM bins_1h WHERE ts = 1705294800"
                                  " AND host = (SELECT id FROM hosts WHERE ip = '10.0.0.9')"),
-                     (int64_t)STORE_COUNTER_MAX);
+                     (int64_t)BIN_COUNTER_MAX);
     sqlite3_close(db);
     free(hours);
     free(days);

@@ -178,24 +178,24 @@ static void test_additive_upsert(void **state)
     assert_int_equal(store_close(s), 0);
 }
 
-/* Sums stop at STORE_COUNTER_MAX instead of overflowing into floats. */
+/* Sums stop at BIN_COUNTER_MAX instead of overflowing into floats. */
 static void test_sums_saturate(void **state)
 {
     struct fixture *f = *state;
     struct store *s = open_store(f->path, 0);
     struct bin_row row = mkrow("10.0.0.1", DIR_R, T_JAN15, 0);
     for (int c = 0; c < CLASS__COUNT; c++)
-        row.bytes[c] = STORE_COUNTER_MAX;
+        row.bytes[c] = BIN_COUNTER_MAX;
     put(s, &row, 1);
     put(s, &row, 1);
     struct series_got g;
     assert_int_equal(series(s, "10.0.0.1", DIR_R, 0, T_FEB01, &g), 1);
-    assert_int_equal(g.rows[0].bytes[CLASS_TOTAL], STORE_COUNTER_MAX);
-    assert_int_equal(g.rows[0].bytes[CLASS_SIP], STORE_COUNTER_MAX);
+    assert_int_equal(g.rows[0].bytes[CLASS_TOTAL], BIN_COUNTER_MAX);
+    assert_int_equal(g.rows[0].bytes[CLASS_SIP], BIN_COUNTER_MAX);
     assert_int_equal(g.rows[0].packets[CLASS_SIP], 2 * CLASS_SIP);
     struct traff_got t;
     assert_int_equal(traff(s, 2024, 1, NULL, &t), 1);
-    assert_int_equal(t.rows[0].dl, STORE_COUNTER_MAX);
+    assert_int_equal(t.rows[0].dl, BIN_COUNTER_MAX);
     assert_int_equal(store_close(s), 0);
 }
 
@@ -662,14 +662,14 @@ static void test_rollup_peak_is_the_bin(void **state)
     assert_rollups_match_bins(f->path);
 }
 
-/* Rollup sums stop at STORE_COUNTER_MAX like the bins' sums. */
+/* Rollup sums stop at BIN_COUNTER_MAX like the bins' sums. */
 static void test_rollup_saturates(void **state)
 {
     struct fixture *f = *state;
     struct store *s = open_store(f->path, 0);
     struct bin_row rows[3];
     for (size_t i = 0; i < OF_ARRAY_LEN(rows); i++) {
-        rows[i] = mkweb("10.0.0.1", DIR_R, T_JAN15 + 300 * (int64_t)i, STORE_COUNTER_MAX, 1);
+        rows[i] = mkweb("10.0.0.1", DIR_R, T_JAN15 + 300 * (int64_t)i, BIN_COUNTER_MAX, 1);
         rows[i].packets[CLASS_TOTAL] = 7;
     }
     put(s, rows, 2);
@@ -677,11 +677,11 @@ static void test_rollup_saturates(void **state)
     put(s, &rows[2], 1); /* that bin saturates too */
     struct traff_got t;
     assert_int_equal(traff(s, 2024, 1, NULL, &t), 1);
-    assert_int_equal(t.rows[0].dl, STORE_COUNTER_MAX);
+    assert_int_equal(t.rows[0].dl, BIN_COUNTER_MAX);
     assert_int_equal(store_close(s), 0);
     const char *const tables[] = {"bins_1h", "bins_1d"};
     for (size_t i = 0; i < OF_ARRAY_LEN(tables); i++) {
-        const struct roll_want w = {tables[i], T_JAN15, STORE_COUNTER_MAX, STORE_COUNTER_MAX, 4,
+        const struct roll_want w = {tables[i], T_JAN15, BIN_COUNTER_MAX, BIN_COUNTER_MAX, 4,
                                     2,         28};
         assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
     }

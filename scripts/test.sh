@@ -5,7 +5,8 @@
 # every ctest test (unit, end-to-end, install, fuzz corpus replay) but the
 # slow ones (label slow: the upgrade and the batch setup in a debootstrap
 # root) and the dashboard in chromium, which only the gcc build runs; then
-# short libFuzzer runs of every fuzz target and the style checks.
+# short libFuzzer runs of every fuzz target; first the style checks and the
+# include graph between src/ folders (scripts/include-graph.py).
 # Usage: scripts/test.sh [--quick]   (--quick: the gcc build only, no slow tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,7 @@ build_and_test() { # dir, then cmake arguments; ctest takes ctest_args
 }
 
 scripts/check-style.sh
+scripts/include-graph.py
 build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ $quick = 1 ]; then
     echo "tests: $passed passed, 0 failed"

@@ -76,7 +76,8 @@ void ingest_datagram(struct ingest *in, const struct of_addr *from, const uint8_
     struct flow_batch batch = {in->recs, 0, INGEST_MAX_RECORDS};
     struct dec_ctx ctx = {e, in->tpls, &batch, arrival_ms};
     (void)dispatch_datagram(&ctx, p, len);
-    bool sflow = dispatch_detect(p, len) == FLOW_PROTO_SFLOW;
+    enum flow_proto proto;
+    bool sflow = dispatch_detect(p, len, &proto) == DEC_OK && proto == FLOW_PROTO_SFLOW;
     agg_add_batch(in->agg, in->nets, in->cfg->cls, batch.recs, batch.n, arrival_ms, sflow, &in->st);
 }
 

@@ -2,40 +2,50 @@
  * every protocol shares, so that each decoder deals only with its format. */
 #include "decode/dispatch.h"
 
+#include <stdbool.h>
+
 #include "decode/ipfix.h"
 #include "decode/netflow5.h"
 #include "decode/netflow9.h"
 #include "decode/sflow.h"
 
-int dispatch_detect(const uint8_t *p, size_t len)
+/* The protocol of a version field, or false. */
+static bool detect_version(struct rd *r, enum flow_proto *proto)
+{
+    switch (rd_u16(r)) {
+    case 5:
+        *proto = FLOW_PROTO_NF5;
+        return !r->bad;
+    case 9:
+        *proto = FLOW_PROTO_NF9;
+        return !r->bad;
+    case 10:
+        *proto = FLOW_PROTO_IPFIX;
+        return !r->bad;
+    case 0:
+        *proto = FLOW_PROTO_SFLOW;
+        return rd_u16(r) == 5 && !r->bad;
+    default:
+        return false;
+    }
+}
+
+enum dec_status dispatch_detect(const uint8_t *p, size_t len, enum flow_proto *proto)
 {
     struct rd r = rd_init(p, len);
-    uint16_t hi = rd_u16(&r);
-    if (r.bad)
-        return -1;
-    switch (hi) {
-    case 5:
-        return FLOW_PROTO_NF5;
-    case 9:
-        return FLOW_PROTO_NF9;
-    case 10:
-        return FLOW_PROTO_IPFIX;
-    case 0:
-        if (rd_u16(&r) == 5 && !r.bad)
-            return FLOW_PROTO_SFLOW;
-        return -1;
-    default:
-        return -1;
-    }
+    if (detect_version(&r, proto))
+        return DEC_OK;
+    return len < 4 ? DEC_SHORT_HEADER : DEC_BAD_VERSION;
 }
 
 enum dec_status dispatch_datagram(struct dec_ctx *ctx, const uint8_t *p, size_t len)
 {
     struct exporter *e = ctx->exp;
-    int proto = dispatch_detect(p, len);
-    if (proto < 0) {
-        dec_count(ctx, len < 4 ? DEC_SHORT_HEADER : DEC_BAD_VERSION);
-        return len < 4 ? DEC_SHORT_HEADER : DEC_BAD_VERSION;
+    enum flow_proto proto;
+    enum dec_status st = dispatch_detect(p, len, &proto);
+    if (st != DEC_OK) {
+        dec_count(ctx, st);
+        return st;
     }
     if (e->first_ms == 0)
         e->first_ms = ctx->arrival_ms;
@@ -43,7 +53,6 @@ enum dec_status dispatch_datagram(struct dec_ctx *ctx, const uint8_t *p, size_t 
     e->st.packets[proto]++;
     e->st.bytes[proto] += len;
     size_t before = ctx->out->n;
-    enum dec_status st;
     switch (proto) {
     case FLOW_PROTO_NF5:
         st = netflow5_decode(ctx, p, len);

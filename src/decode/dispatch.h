@@ -9,8 +9,9 @@
 
 /* Tells the protocol from the first bytes: a 16-bit version 5, 9 or 10 is
  * NetFlow v5, v9 or IPFIX; a 32-bit version 5 is sFlow v5 (whose first 16
- * bits are 0, so the two never collide). -1 when it is none of them. */
-int dispatch_detect(const uint8_t *p, size_t len);
+ * bits are 0, so the two never collide). DEC_OK with *proto set, or why it
+ * is none of them: DEC_SHORT_HEADER under 4 bytes, else DEC_BAD_VERSION. */
+enum dec_status dispatch_detect(const uint8_t *p, size_t len, enum flow_proto *proto);
 
 /* Decodes one datagram into ctx->out and updates the exporter's counters:
  * packets, bytes and records per protocol, and the reject reason when the

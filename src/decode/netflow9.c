@@ -49,9 +49,9 @@ static enum dec_status nf9_read_header(struct rd *r, struct nf9_header *h)
 }
 
 /* Fields past TPL_MAX_FIELDS are read but not kept; tpl_put refuses them. */
-static void nf9_read_fields(struct rd *r, size_t from, size_t count, struct tpl_def *d)
+static void nf9_read_fields(struct rd *r, size_t count, struct tpl_def *d)
 {
-    for (size_t i = from; i < from + count && !r->bad; i++) {
+    for (size_t i = 0; i < count && !r->bad; i++) {
         uint16_t type = rd_u16(r);
         uint16_t len = rd_u16(r);
         if (i < TPL_MAX_FIELDS)
@@ -68,7 +68,7 @@ static enum dec_status nf9_read_template(struct rd *set, struct tpl_def *d)
     d->nscope = 0;
     d->options = false;
     d->family = FF_FAMILY_V9;
-    nf9_read_fields(set, 0, d->nfields, d);
+    nf9_read_fields(set, d->nfields, d);
     return set->bad ? DEC_TPL_TRUNCATED : DEC_OK;
 }
 
@@ -89,7 +89,7 @@ static enum dec_status nf9_read_options_template(struct rd *set, struct tpl_def 
     d->nfields = d->nscope + opts_len / NF9_FIELD_SPEC_LEN;
     d->options = true;
     d->family = FF_FAMILY_V9;
-    nf9_read_fields(&body, 0, d->nfields, d);
+    nf9_read_fields(&body, d->nfields, d);
     return DEC_OK;
 }
 

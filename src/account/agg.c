@@ -187,39 +187,42 @@ static int64_t bin_ts(uint64_t ms)
     return (int64_t)(ms / BIN_MS * BIN_SECONDS);
 }
 
-static bool add_to_bin(struct agg *a, const struct side *s, int64_t ts, uint64_t h, uint64_t bytes,
-                       uint64_t packets)
+/* 0, or -ENOSPC when the row is new and the agg is full. */
+static int add_to_bin(struct agg *a, const struct side *s, int64_t ts, uint64_t h, uint64_t bytes,
+                      uint64_t packets)
 {
     struct bin_row *r = agg_row(a, s->host, s->dir, ts, h);
     if (!r)
-        return false;
+        return -ENOSPC;
     for (size_t i = 0; i < s->nclasses; i++) {
         r->bytes[s->classes[i]] = sat_add(r->bytes[s->classes[i]], bytes);
         r->packets[s->classes[i]] = sat_add(r->packets[s->classes[i]], packets);
     }
-    return true;
+    return 0;
 }
 
-/* Spreads a side over the bins of [start_ms, end_ms]. */
-static bool add_side(struct agg *a, const struct side *s)
+/* Spreads a side over the bins of [start_ms, end_ms]. 0, or -ENOSPC when
+ * a bin did not fit (the others are still added). */
+static int add_side(struct agg *a, const struct side *s)
 {
     uint64_t first = s->start_ms / BIN_MS, last = s->end_ms / BIN_MS;
     if (first == last)
         return add_to_bin(a, s, bin_ts(s->start_ms), s->hash, s->bytes, s->packets);
     uint64_t dur = s->end_ms - s->start_ms;
     uint64_t done_b = 0, done_p = 0;
-    bool ok = true;
+    int rc = 0;
     for (uint64_t b = first; b <= last; b++) {
         int64_t ts = (int64_t)(b * BIN_SECONDS);
         uint64_t upto = b == last ? dur : (b + 1) * BIN_MS - s->start_ms;
         uint64_t cum_b = (uint64_t)((agg_u128)s->bytes * upto / dur);
         uint64_t cum_p = (uint64_t)((agg_u128)s->packets * upto / dur);
         uint64_t h = b == first ? s->hash : row_hash(a, s->host, s->dir, ts);
-        ok &= add_to_bin(a, s, ts, h, cum_b - done_b, cum_p - done_p);
+        if (add_to_bin(a, s, ts, h, cum_b - done_b, cum_p - done_p) < 0)
+            rc = -ENOSPC;
         done_b = cum_b;
         done_p = cum_p;
     }
-    return ok;
+    return rc;
 }
 
 /* Picks the times a record is binned by: its own when they are sane,
@@ -305,7 +308,7 @@ static size_t resolve(struct agg *a, const struct nets *nets, const struct class
 static void apply(struct agg *a, const struct side *s, size_t n, struct agg_stats *st)
 {
     for (size_t k = 0; k < n; k++)
-        if (!add_side(a, &s[k]))
+        if (add_side(a, &s[k]) < 0)
             st->dropped_full++;
 }
 

@@ -53,8 +53,8 @@ struct agg;
 struct agg *agg_new(const struct agg_cfg *cfg, const struct hash_key *key); /* NULL: no memory */
 void agg_free(struct agg *a);                                               /* accepts NULL */
 
-/* Accounts one record that arrived at arrival_ms (UNIX ms). protocol_rate
- * says whether the record came from sFlow, whose per-sample rate is always
+/* Accounts one record that arrived at arrival_ms (UNIX ms). sflow says
+ * whether the record came from sFlow, whose per-sample rate is always
  * the true one (force_rate does not apply). */
 void agg_add(struct agg *a, const struct nets *nets, const struct classifier *cls,
              const struct flow_rec *r, uint64_t arrival_ms, bool sflow, struct agg_stats *st);

@@ -16,10 +16,10 @@
 /* Decodes one sFlow v5 datagram into ctx->out: one flow record per accepted
  * flow sample (plain or expanded), bytes = the sampled packet's IP length,
  * packets = 1, sampling = the sample's rate, no flow times (start_ms =
- * end_ms = 0: the accounting uses the arrival time). Each accepted sample's
- * rate is remembered with exporter_set_rate(source id, EXPORTER_ANY_SAMPLER);
- * an expanded sample's source id is folded into the compact form
- * (type << 24 | index), so both forms of one source share an entry.
+ * end_ms = 0: the accounting uses the arrival time). The rate travels in
+ * every record, so none is remembered per source; the exporter keeps only
+ * the latest one, for its status. An expanded sample's source id is folded
+ * into the compact form (type << 24 | index).
  *
  * Counter samples and formats or enterprises we don't read are skipped by
  * their length. A flow sample that cannot be used (zero rate, no IP packet,

@@ -48,7 +48,7 @@ def subcommands():
 
 
 def signals():
-    return set(re.findall(r"sigaddset\([^,]+,\s*(SIG[A-Z]+)\)", read(SRC, "src", "collect", "daemon.c")))
+    return set(re.findall(r"sigaddset\([^,]+,\s*(SIG[A-Z]+)\)", read(SRC, "src", "daemon", "daemon.c")))
 
 
 def config_options():

@@ -19,6 +19,7 @@
  * whose send failed is not counted. Loss on the receiving side (a full
  * socket buffer) is invisible here by design: that is what the comparison
  * finds. */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -183,6 +184,7 @@ static void sender_error(struct sender *s, int e)
  * left; a failed datagram is skipped (counted as an error). */
 static size_t sender_burst(struct sender *s, size_t n)
 {
+    assert(s->ring->n > 0); /* --dgrams is 1 to 2^20 */
     struct mmsghdr msgs[SEND_BURST];
     struct iovec iov[SEND_BURST];
     if (n > SEND_BURST)
@@ -216,6 +218,7 @@ static size_t sender_burst(struct sender *s, size_t n)
 #else
 static size_t sender_burst(struct sender *s, size_t n)
 {
+    assert(s->ring->n > 0); /* --dgrams is 1 to 2^20 */
     size_t done = 0;
     if (n > SEND_BURST)
         n = SEND_BURST;

@@ -15,10 +15,11 @@ libgd-dev libfreetype-dev fonts-dejavu-core libcurl4-openssl-dev libsodium-dev"
 # ophanimflow-upgrade backs the store up with sqlite3 and asks the new
 # version over HTTP with curl.
 RUN_PKGS="sqlite3 curl"
-# debootstrap: the batch setup test's fresh Debian; mandoc: the man pages'
-# lint; systemd: systemd-analyze verify of the unit; chromium: the
-# dashboard's browser tests.
-TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev clang-format softflowd pmacct
+# clang-format and clang-tidy: scripts/check-style.sh; debootstrap: the
+# batch setup test's fresh Debian; mandoc: the man pages' lint; systemd:
+# systemd-analyze verify of the unit; chromium: the dashboard's browser
+# tests.
+TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev clang-format clang-tidy softflowd pmacct
 debootstrap mandoc shellcheck systemd chromium"
 # The browser tests run node; a node installed otherwise will do.
 if ! command -v node >/dev/null 2>&1; then

@@ -104,6 +104,8 @@ uint16_t udp_local_port(const struct udp_sock *s)
     socklen_t sl = sizeof(ss);
     if (getsockname(s->fd, (struct sockaddr *)&ss, &sl) < 0)
         return 0;
+    /* getsockname filled in ss, which the analyzer does not know.
+     * NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
     if (ss.ss_family == AF_INET)
         return ntohs(((struct sockaddr_in *)&ss)->sin_port);
     return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);

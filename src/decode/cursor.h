@@ -69,6 +69,10 @@ static inline uint32_t rd_u32(struct rd *r)
 
 static inline uint64_t rd_u64(struct rd *r)
 {
+    /* Checked as a whole: with 4 to 7 bytes left, two halves would read the
+     * first and return it shifted up instead of 0. */
+    if (!rd_need(r, 8))
+        return 0;
     uint64_t hi = rd_u32(r);
     uint64_t lo = rd_u32(r);
     return hi << 32 | lo;

@@ -46,6 +46,7 @@ struct exporter_tab *exporter_tab_new(size_t max_exporters, const struct hash_ke
     while (t->slots < 2 * max_exporters)
         t->slots *= 2;
     t->index = calloc(t->slots, sizeof(*t->index));
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): elements are pointers */
     t->all = calloc(max_exporters, sizeof(*t->all));
     if (!t->index || !t->all) {
         exporter_tab_free(t);

@@ -26,6 +26,7 @@ struct dbpool *dbpool_new(const char *backend, const char *path, size_t max_idle
     p->max_idle = max_idle ? max_idle : 1;
     p->path = strdup(path);
     p->backend = backend ? strdup(backend) : NULL;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): elements are pointers */
     p->idle = calloc(p->max_idle, sizeof(*p->idle));
     if (!p->path || (backend && !p->backend) || !p->idle) {
         dbpool_free(p);
@@ -38,8 +39,10 @@ void dbpool_free(struct dbpool *p)
 {
     if (!p)
         return;
+    /* nidle is 0 until idle is allocated; the analyzer thinks that
+     * pthread_mutex_init(&p->lock) may have changed it. */
     for (size_t i = 0; i < p->nidle; i++)
-        (void)store_close(p->idle[i]);
+        (void)store_close(p->idle[i]); /* NOLINT(clang-analyzer-core.NullDereference) */
     free(p->idle);
     free(p->path);
     free(p->backend);

@@ -31,6 +31,7 @@ struct appdb *appdb_new(const char *path, size_t max_idle)
     pthread_mutex_init(&p->lock, NULL);
     p->max_idle = max_idle ? max_idle : 1;
     p->path = strdup(path);
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): elements are pointers */
     p->idle = calloc(p->max_idle, sizeof(*p->idle));
     if (!p->path || !p->idle) {
         appdb_free(p);
@@ -43,8 +44,10 @@ void appdb_free(struct appdb *p)
 {
     if (!p)
         return;
+    /* nidle is 0 until idle is allocated; the analyzer thinks that
+     * pthread_mutex_init(&p->lock) may have changed it. */
     for (size_t i = 0; i < p->nidle; i++)
-        sqlite3_close_v2(p->idle[i]);
+        sqlite3_close_v2(p->idle[i]); /* NOLINT(clang-analyzer-core.NullDereference) */
     free(p->idle);
     free(p->path);
     pthread_mutex_destroy(&p->lock);

@@ -24,22 +24,29 @@ struct app_fixture {
 
 static inline int app_setup(void **state)
 {
+    int rc = -1;
     struct app_fixture *f = calloc(1, sizeof(*f));
     if (!f || secret_init() < 0)
-        return -1;
+        goto out;
     (void)snprintf(f->dir, sizeof(f->dir), "/tmp/of-auth-test-XXXXXX");
     if (!mkdtemp(f->dir))
-        return -1;
+        goto out;
     (void)snprintf(f->path, sizeof(f->path), "%s/of.db", f->dir);
     struct store_cfg cfg = {.backend = NULL, .path = f->path, .readonly = 0};
     struct store *st = NULL;
     if (store_open(&st, &cfg) < 0 || store_close(st) < 0)
-        return -1;
+        goto out;
     f->app = appdb_new(f->path, 2);
     if (!f->app || appdb_get(f->app, &f->db) < 0)
-        return -1;
+        goto out;
     *state = f;
-    return 0;
+    f = NULL; /* the tests own it now */
+    rc = 0;
+out:
+    if (f)
+        appdb_free(f->app); /* cmocka runs no teardown after a failed setup */
+    free(f);
+    return rc;
 }
 
 static inline int app_teardown(void **state)

@@ -1,4 +1,4 @@
-/* Tests of util/parse.c and util/addr.c. */
+/* Tests of util/parse.c. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,7 +7,6 @@
 
 #include <cmocka.h>
 
-#include "util/addr.h"
 #include "util/parse.h"
 
 static void test_u64(void **state)
@@ -48,42 +47,11 @@ static void test_i64_bool(void **state)
     assert_int_equal(parse_bool("2", &b), -EINVAL);
 }
 
-static void test_addr(void **state)
-{
-    (void)state;
-    struct of_addr a;
-    char buf[ADDR_STRLEN];
-    unsigned len;
-    assert_int_equal(addr_parse("2001:0db8:0020:0000:0000:0000:0000:0010", &a), 0);
-    assert_string_equal(addr_format(&a, buf, sizeof(buf)), "2001:db8:20::10"); /* RFC 5952 */
-    assert_int_equal(addr_parse("::ffff:10.1.2.3", &a), 0);
-    assert_int_equal(a.af, ADDR_V6);
-    addr_unmap(&a);
-    assert_int_equal(a.af, ADDR_V4);
-    assert_string_equal(addr_format(&a, buf, sizeof(buf)), "10.1.2.3");
-    assert_int_equal(addr_parse("10.1.2", &a), -EINVAL);
-    assert_int_equal(addr_parse("10.1.2.256", &a), -EINVAL);
-    assert_int_equal(addr_parse("", &a), -EINVAL);
-    assert_int_equal(addr_parse_cidr("10.1.2.3/20", &a, &len), 0);
-    assert_int_equal(len, 20);
-    assert_string_equal(addr_format(&a, buf, sizeof(buf)), "10.1.0.0");
-    assert_int_equal(addr_parse_cidr("2001:db8:ffff::/31", &a, &len), 0);
-    assert_string_equal(addr_format(&a, buf, sizeof(buf)), "2001:db8::");
-    assert_int_equal(addr_parse_cidr("10.0.0.0/33", &a, &len), -EINVAL);
-    struct of_addr x, y;
-    assert_int_equal(addr_parse("10.0.0.1", &x), 0);
-    assert_int_equal(addr_parse("10.0.0.1", &y), 0);
-    assert_true(addr_equal(&x, &y));
-    y.b[3] = 2;
-    assert_false(addr_equal(&x, &y));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_u64),
         cmocka_unit_test(test_i64_bool),
-        cmocka_unit_test(test_addr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* util/hash.h: keyed hashing for tables whose keys come from the network.
  *
- * SipHash-1-3 (as redis uses for its dicts): with a key chosen at start, a
- * sender cannot pick addresses that all land in one bucket. */
+ * SipHash-1-3 (as Rust's HashMap and Python's str hash use): with a key
+ * chosen at start, a sender cannot pick addresses that all land in one
+ * bucket. */
 #ifndef OF_UTIL_HASH_H
 #define OF_UTIL_HASH_H
 

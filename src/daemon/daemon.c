@@ -34,11 +34,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect/udp.h"
 #include "daemon/flush.h"
 #include "daemon/ingest.h"
 #include "daemon/livenets.h"
 #include "daemon/status.h"
-#include "collect/udp.h"
 #include "store/retention.h"
 #include "util/clock.h"
 #include "util/log.h"

@@ -2,9 +2,9 @@
 #ifndef OF_DAEMON_DAEMON_H
 #define OF_DAEMON_DAEMON_H
 
+#include "config/config.h"
 #include "daemon/livenets.h"
 #include "daemon/status.h"
-#include "config/config.h"
 #include "store/store.h"
 #include "util/compiler.h"
 

@@ -20,9 +20,9 @@
 #include <stdint.h>
 
 #include "auth/ratelimit.h"
+#include "config/config.h"
 #include "daemon/networks.h"
 #include "daemon/status.h"
-#include "config/config.h"
 #include "http/allow.h"
 #include "http/dbpool.h"
 #include "http/gate.h"

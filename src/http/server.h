@@ -13,9 +13,9 @@
 #ifndef OF_HTTP_SERVER_H
 #define OF_HTTP_SERVER_H
 
+#include "config/config.h"
 #include "daemon/networks.h"
 #include "daemon/status.h"
-#include "config/config.h"
 #include "store/appdb.h"
 #include "util/compiler.h"
 

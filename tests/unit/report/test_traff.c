@@ -193,8 +193,7 @@ static void test_one_host(void **state)
  * (0, BIN_COUNTER_MAX = 2^62) and past them (2^64 - 1). */
 static uint64_t value(size_t i)
 {
-    static const uint64_t edge[] = {0,         1, 9, 10, BIN_COUNTER_MAX, BIN_COUNTER_MAX - 1,
-                                    UINT64_MAX};
+    static const uint64_t edge[] = {0, 1, 9, 10, BIN_COUNTER_MAX, BIN_COUNTER_MAX - 1, UINT64_MAX};
     if (i % 3 == 0)
         return edge[(i / 3) % (sizeof(edge) / sizeof(edge[0]))];
     uint64_t v = 1;

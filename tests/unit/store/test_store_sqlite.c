@@ -681,8 +681,7 @@ static void test_rollup_saturates(void **state)
     assert_int_equal(store_close(s), 0);
     const char *const tables[] = {"bins_1h", "bins_1d"};
     for (size_t i = 0; i < OF_ARRAY_LEN(tables); i++) {
-        const struct roll_want w = {tables[i], T_JAN15, BIN_COUNTER_MAX, BIN_COUNTER_MAX, 4,
-                                    2,         28};
+        const struct roll_want w = {tables[i], T_JAN15, BIN_COUNTER_MAX, BIN_COUNTER_MAX, 4, 2, 28};
         assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
     }
 }

@@ -65,6 +65,20 @@ int tokens_create(sqlite3 *db, const char *name, int64_t now, int64_t *id,
     return 0;
 }
 
+struct list_walk {
+    tokens_cb cb;
+    void *arg;
+};
+
+static int list_row(sqlite3_stmt *st, void *arg)
+{
+    struct list_walk *w = arg;
+    const char *name = (const char *)sqlite3_column_text(st, 1);
+    int64_t last = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
+    return w->cb(sqlite3_column_int64(st, 0), name ? name : "", sqlite3_column_int64(st, 2), last,
+                 w->arg);
+}
+
 int tokens_list(sqlite3 *db, tokens_cb cb, void *arg)
 {
     sqlite3_stmt *st = NULL;
@@ -72,19 +86,8 @@ int tokens_list(sqlite3 *db, tokens_cb cb, void *arg)
         appdb_prepare(db, "SELECT id, name, created, last_used FROM api_tokens ORDER BY id", &st);
     if (rc < 0)
         return rc;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        int64_t last = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
-        rc = cb(sqlite3_column_int64(st, 0), name ? name : "", sqlite3_column_int64(st, 2), last,
-                arg);
-        if (rc != 0)
-            break;
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = schema_errno(db, step);
-    sqlite3_finalize(st);
-    return rc;
+    struct list_walk w = {.cb = cb, .arg = arg};
+    return appdb_each(db, st, list_row, &w);
 }
 
 int tokens_delete(sqlite3 *db, int64_t id)

@@ -30,23 +30,26 @@ bool users_name_ok(const char *name, size_t len)
     return true;
 }
 
+struct list_walk {
+    users_cb cb;
+    void *arg;
+};
+
+static int list_row(sqlite3_stmt *st, void *arg)
+{
+    struct list_walk *w = arg;
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    return w->cb(name ? name : "", sqlite3_column_int64(st, 1), w->arg);
+}
+
 int users_list(sqlite3 *db, users_cb cb, void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = appdb_prepare(db, "SELECT name, created FROM users ORDER BY name", &st);
     if (rc < 0)
         return rc;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        rc = cb(name ? name : "", sqlite3_column_int64(st, 1), arg);
-        if (rc != 0)
-            break;
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = schema_errno(db, step);
-    sqlite3_finalize(st);
-    return rc;
+    struct list_walk w = {.cb = cb, .arg = arg};
+    return appdb_each(db, st, list_row, &w);
 }
 
 int users_count(sqlite3 *db, int64_t *n)

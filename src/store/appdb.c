@@ -124,6 +124,21 @@ int appdb_int64(sqlite3 *db, const char *sql, int64_t *out)
     return rc;
 }
 
+int appdb_each(sqlite3 *db, sqlite3_stmt *st, appdb_row_cb row, void *arg)
+{
+    int rc = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = row(st, arg);
+        if (rc != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = schema_errno(db, step);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int appdb_run(sqlite3 *db, sqlite3_stmt *st)
 {
     int rc;

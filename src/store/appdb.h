@@ -48,6 +48,16 @@ OF_MUST_CHECK int appdb_prepare(struct sqlite3 *db, const char *sql, struct sqli
 /* The one integer the query sql returns (a count): 0 or a negative errno. */
 OF_MUST_CHECK int appdb_int64(struct sqlite3 *db, const char *sql, int64_t *out);
 
+/* Called by appdb_each for each row of st; a non-zero return stops the
+ * walk. */
+typedef int (*appdb_row_cb)(struct sqlite3_stmt *st, void *arg);
+
+/* Steps st (prepared and bound by the caller), calling row(st, arg) for
+ * each row, and finalizes it. 0, the first non-zero value row returned,
+ * or a negative errno when a step fails. */
+OF_MUST_CHECK int appdb_each(struct sqlite3 *db, struct sqlite3_stmt *st, appdb_row_cb row,
+                             void *arg);
+
 /* Steps st to its end (statements that return no rows) and finalizes it.
  * 0 or a negative errno; -EEXIST for a UNIQUE constraint. */
 OF_MUST_CHECK int appdb_run(struct sqlite3 *db, struct sqlite3_stmt *st);

@@ -52,24 +52,31 @@ static int session_insert(sqlite3 *db, int64_t user, int64_t now, const uint8_t 
     return appdb_run(db, st);
 }
 
+struct create_args {
+    int64_t user;
+    int64_t now;
+    const uint8_t *hash;
+};
+
+static int create_step(sqlite3 *db, void *arg)
+{
+    const struct create_args *a = arg;
+    int rc = session_prune(db, a->user, a->now);
+    if (rc < 0)
+        return rc;
+    return session_insert(db, a->user, a->now, a->hash);
+}
+
 int session_create(sqlite3 *db, int64_t user, int64_t now, char token[SECRET_TEXT_LEN + 1])
 {
     char t[SECRET_TEXT_LEN + 1];
     uint8_t hash[SECRET_HASH_LEN];
     secret_new(t);
     secret_hash(t, SECRET_TEXT_LEN, hash);
-    int rc = appdb_begin(db);
+    struct create_args a = {.user = user, .now = now, .hash = hash};
+    int rc = appdb_transaction(db, create_step, &a);
     if (rc < 0)
         return rc;
-    rc = session_prune(db, user, now);
-    if (rc == 0)
-        rc = session_insert(db, user, now, hash);
-    if (rc == 0)
-        rc = appdb_commit(db);
-    if (rc < 0) {
-        appdb_rollback(db);
-        return rc;
-    }
     memcpy(token, t, sizeof(t));
     return 0;
 }

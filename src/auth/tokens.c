@@ -40,6 +40,22 @@ static int tokens_insert(sqlite3 *db, const char *name, int64_t now, const uint8
     return appdb_run(db, st);
 }
 
+struct create_args {
+    const char *name;
+    int64_t now;
+    const uint8_t *hash;
+    int64_t id;
+};
+
+static int create_step(sqlite3 *db, void *arg)
+{
+    struct create_args *a = arg;
+    int rc = tokens_insert(db, a->name, a->now, a->hash);
+    if (rc == 0)
+        a->id = sqlite3_last_insert_rowid(db);
+    return rc;
+}
+
 int tokens_create(sqlite3 *db, const char *name, int64_t now, int64_t *id,
                   char token[TOKENS_TEXT_LEN + 1])
 {
@@ -49,18 +65,11 @@ int tokens_create(sqlite3 *db, const char *name, int64_t now, int64_t *id,
     uint8_t hash[SECRET_HASH_LEN];
     secret_new(t + 3);
     secret_hash(t, TOKENS_TEXT_LEN, hash);
-    int rc = appdb_begin(db);
+    struct create_args a = {.name = name, .now = now, .hash = hash};
+    int rc = appdb_transaction(db, create_step, &a);
     if (rc < 0)
         return rc;
-    rc = tokens_insert(db, name, now, hash);
-    int64_t rowid = sqlite3_last_insert_rowid(db);
-    if (rc == 0)
-        rc = appdb_commit(db);
-    if (rc < 0) {
-        appdb_rollback(db);
-        return rc;
-    }
-    *id = rowid;
+    *id = a.id;
     memcpy(token, t, sizeof(t));
     return 0;
 }

@@ -93,21 +93,6 @@ static int insert_user(sqlite3 *db, const char *name, const char *hash, int64_t 
     return appdb_run(db, st);
 }
 
-/* Runs step(db, arg) in a transaction: committed when it returns 0,
- * rolled back otherwise. */
-static int in_transaction(sqlite3 *db, int (*step)(sqlite3 *db, void *arg), void *arg)
-{
-    int rc = appdb_begin(db);
-    if (rc < 0)
-        return rc;
-    rc = step(db, arg);
-    if (rc == 0)
-        rc = appdb_commit(db);
-    if (rc < 0)
-        appdb_rollback(db);
-    return rc;
-}
-
 struct add_args {
     const char *name;
     const char *hash;
@@ -132,7 +117,7 @@ int users_add(sqlite3 *db, const char *name, const char *pw, size_t pwlen, int64
     if (rc < 0)
         return rc;
     struct add_args a = {.name = name, .hash = hash, .now = now};
-    return in_transaction(db, add_step, &a);
+    return appdb_transaction(db, add_step, &a);
 }
 
 static int set_step(sqlite3 *db, void *arg)
@@ -168,7 +153,7 @@ int users_set_password(sqlite3 *db, const char *name, const char *pw, size_t pwl
     if (rc < 0)
         return rc;
     struct add_args a = {.name = name, .hash = hash, .now = now, .keep = keep, .create = create};
-    rc = in_transaction(db, set_step, &a);
+    rc = appdb_transaction(db, set_step, &a);
     if (rc == 0 && created)
         *created = a.created;
     return rc;
@@ -196,7 +181,7 @@ int users_delete(sqlite3 *db, const char *name)
 {
     if (!users_name_ok(name, strlen(name)))
         return -ENOENT;
-    return in_transaction(db, delete_step, (void *)name);
+    return appdb_transaction(db, delete_step, (void *)name);
 }
 
 /* The id and password hash of a user: 0, -ENOENT, or a store error. */

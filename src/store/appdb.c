@@ -176,3 +176,16 @@ void appdb_rollback(sqlite3 *db)
     if (!sqlite3_get_autocommit(db))
         (void)exec(db, "ROLLBACK");
 }
+
+int appdb_transaction(sqlite3 *db, int (*step)(sqlite3 *db, void *arg), void *arg)
+{
+    int rc = appdb_begin(db);
+    if (rc < 0)
+        return rc;
+    rc = step(db, arg);
+    if (rc == 0)
+        rc = appdb_commit(db);
+    if (rc < 0)
+        appdb_rollback(db);
+    return rc;
+}

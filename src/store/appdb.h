@@ -67,4 +67,10 @@ OF_MUST_CHECK int appdb_begin(struct sqlite3 *db);
 OF_MUST_CHECK int appdb_commit(struct sqlite3 *db);
 void appdb_rollback(struct sqlite3 *db);
 
+/* Runs step(db, arg) inside BEGIN IMMEDIATE: committed when it returns 0,
+ * rolled back when it (or the commit) fails. 0 or a negative errno: that
+ * of the begin, of step, or of the commit. */
+OF_MUST_CHECK int appdb_transaction(struct sqlite3 *db, int (*step)(struct sqlite3 *db, void *arg),
+                                    void *arg);
+
 #endif

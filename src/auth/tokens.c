@@ -17,27 +17,18 @@ bool tokens_name_ok(const char *name, size_t len)
     return len > 0 && len <= TOKENS_NAME_MAX && text_printable(name, len);
 }
 
-static int tokens_count(sqlite3 *db, int64_t *n)
-{
-    return appdb_int64(db, "SELECT count(*) FROM api_tokens", n);
-}
-
+/* Inside a transaction. */
 static int tokens_insert(sqlite3 *db, const char *name, int64_t now, const uint8_t *hash)
 {
-    int64_t n = 0;
-    int rc = tokens_count(db, &n);
-    if (rc < 0)
-        return rc;
-    if (n >= TOKENS_MAX)
-        return -ENOSPC;
     sqlite3_stmt *st = NULL;
-    rc = appdb_prepare(db, "INSERT INTO api_tokens (name, hash, created) VALUES (?1, ?2, ?3)", &st);
+    int rc =
+        appdb_prepare(db, "INSERT INTO api_tokens (name, hash, created) VALUES (?1, ?2, ?3)", &st);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, hash, SECRET_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return appdb_run(db, st);
+    return appdb_insert_capped(db, "SELECT count(*) FROM api_tokens", TOKENS_MAX, st);
 }
 
 struct create_args {

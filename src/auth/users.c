@@ -52,9 +52,11 @@ int users_list(sqlite3 *db, users_cb cb, void *arg)
     return appdb_each(db, st, list_row, &w);
 }
 
+static const char users_count_sql[] = "SELECT count(*) FROM users";
+
 int users_count(sqlite3 *db, int64_t *n)
 {
-    return appdb_int64(db, "SELECT count(*) FROM users", n);
+    return appdb_int64(db, users_count_sql, n);
 }
 
 /* The id of a user: 0 with *id set, -ENOENT, or a store error. */
@@ -77,20 +79,15 @@ static int user_id(sqlite3 *db, const char *name, int64_t *id)
 /* Inserts a user with a hash made already; inside a transaction. */
 static int insert_user(sqlite3 *db, const char *name, const char *hash, int64_t now)
 {
-    int64_t n = 0;
-    int rc = users_count(db, &n);
-    if (rc < 0)
-        return rc;
-    if (n >= USERS_MAX)
-        return -ENOSPC;
     sqlite3_stmt *st = NULL;
-    rc = appdb_prepare(db, "INSERT INTO users (name, pwhash, created) VALUES (?1, ?2, ?3)", &st);
+    int rc =
+        appdb_prepare(db, "INSERT INTO users (name, pwhash, created) VALUES (?1, ?2, ?3)", &st);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return appdb_run(db, st);
+    return appdb_insert_capped(db, users_count_sql, USERS_MAX, st);
 }
 
 struct add_args {

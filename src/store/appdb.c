@@ -156,6 +156,19 @@ int appdb_run(sqlite3 *db, sqlite3_stmt *st)
     return err;
 }
 
+int appdb_insert_capped(sqlite3 *db, const char *count_sql, int64_t max, sqlite3_stmt *st)
+{
+    int64_t n = 0;
+    int rc = appdb_int64(db, count_sql, &n);
+    if (rc == 0 && n >= max)
+        rc = -ENOSPC;
+    if (rc < 0) {
+        sqlite3_finalize(st);
+        return rc;
+    }
+    return appdb_run(db, st);
+}
+
 static int exec(sqlite3 *db, const char *sql)
 {
     return schema_errno(db, sqlite3_exec(db, sql, NULL, NULL, NULL));

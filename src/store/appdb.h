@@ -62,6 +62,13 @@ OF_MUST_CHECK int appdb_each(struct sqlite3 *db, struct sqlite3_stmt *st, appdb_
  * 0 or a negative errno; -EEXIST for a UNIQUE constraint. */
 OF_MUST_CHECK int appdb_run(struct sqlite3 *db, struct sqlite3_stmt *st);
 
+/* Runs the insert st (as appdb_run) unless the query count_sql, which
+ * counts the table's rows, returns max or more: then -ENOSPC and nothing
+ * is inserted. st is finalized either way. Call it inside a transaction,
+ * so that no other writer comes between the count and the insert. */
+OF_MUST_CHECK int appdb_insert_capped(struct sqlite3 *db, const char *count_sql, int64_t max,
+                                      struct sqlite3_stmt *st);
+
 /* BEGIN IMMEDIATE, COMMIT and ROLLBACK: 0 or a negative errno. */
 OF_MUST_CHECK int appdb_begin(struct sqlite3 *db);
 OF_MUST_CHECK int appdb_commit(struct sqlite3 *db);

@@ -62,7 +62,7 @@ int dbpool_get(struct dbpool *p, struct store **out)
     return store_open(out, &cfg);
 }
 
-void dbpool_put(struct dbpool *p, struct store *st, int failed)
+void dbpool_put(struct dbpool *p, struct store *st, bool failed)
 {
     if (!st)
         return;

@@ -113,13 +113,13 @@ int session_check(sqlite3 *db, const char *token, size_t len, int64_t now, struc
     int step = sqlite3_step(st);
     int64_t last = 0;
     if (step == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 2);
-        size_t n = name ? strlen(name) : 0;
+        const char *name = appdb_text(st, 2);
+        size_t n = strlen(name);
         out->user = sqlite3_column_int64(st, 0);
         last = sqlite3_column_int64(st, 1);
         if (n > USERS_NAME_MAX)
             n = USERS_NAME_MAX;
-        memcpy(out->name, name ? name : "", n);
+        memcpy(out->name, name, n);
         out->name[n] = '\0';
     } else {
         rc = step == SQLITE_DONE ? -ENOENT : schema_errno(db, step);

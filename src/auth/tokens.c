@@ -73,9 +73,8 @@ struct list_walk {
 static int list_row(sqlite3_stmt *st, void *arg)
 {
     struct list_walk *w = arg;
-    const char *name = (const char *)sqlite3_column_text(st, 1);
     int64_t last = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
-    return w->cb(sqlite3_column_int64(st, 0), name ? name : "", sqlite3_column_int64(st, 2), last,
+    return w->cb(sqlite3_column_int64(st, 0), appdb_text(st, 1), sqlite3_column_int64(st, 2), last,
                  w->arg);
 }
 

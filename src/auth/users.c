@@ -38,8 +38,7 @@ struct list_walk {
 static int list_row(sqlite3_stmt *st, void *arg)
 {
     struct list_walk *w = arg;
-    const char *name = (const char *)sqlite3_column_text(st, 0);
-    return w->cb(name ? name : "", sqlite3_column_int64(st, 1), w->arg);
+    return w->cb(appdb_text(st, 0), sqlite3_column_int64(st, 1), w->arg);
 }
 
 int users_list(sqlite3 *db, users_cb cb, void *arg)
@@ -191,12 +190,12 @@ static int user_hash(sqlite3 *db, const char *name, int64_t *id, char hash[PASSW
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
-        const char *h = (const char *)sqlite3_column_text(st, 1);
-        size_t n = h ? strlen(h) : 0;
+        const char *h = appdb_text(st, 1);
+        size_t n = strlen(h);
         *id = sqlite3_column_int64(st, 0);
         if (n >= PASSWORD_HASH_MAX)
             n = 0; /* not a hash we wrote: no password matches it */
-        memcpy(hash, h ? h : "", n);
+        memcpy(hash, h, n);
         hash[n] = '\0';
     } else {
         rc = step == SQLITE_DONE ? -ENOENT : schema_errno(db, step);

@@ -115,6 +115,12 @@ int appdb_int64(sqlite3 *db, const char *sql, int64_t *out)
     return rc;
 }
 
+const char *appdb_text(sqlite3_stmt *st, int col)
+{
+    const char *s = (const char *)sqlite3_column_text(st, col);
+    return s ? s : "";
+}
+
 int appdb_each(sqlite3 *db, sqlite3_stmt *st, appdb_row_cb row, void *arg)
 {
     int rc = 0;

@@ -48,6 +48,10 @@ OF_MUST_CHECK int appdb_prepare(struct sqlite3 *db, const char *sql, struct sqli
 /* The one integer the query sql returns (a count): 0 or a negative errno. */
 OF_MUST_CHECK int appdb_int64(struct sqlite3 *db, const char *sql, int64_t *out);
 
+/* Column col of st's current row as text: "" when it is NULL. Valid until
+ * st is stepped, reset or finalized. */
+const char *appdb_text(struct sqlite3_stmt *st, int col);
+
 /* Called by appdb_each for each row of st; a non-zero return stops the
  * walk. */
 typedef int (*appdb_row_cb)(struct sqlite3_stmt *st, void *arg);

@@ -16,9 +16,7 @@ struct load_walk {
 static int load_row(sqlite3_stmt *st, void *arg)
 {
     struct load_walk *w = arg;
-    const char *cidr = (const char *)sqlite3_column_text(st, 0);
-    const char *desc = (const char *)sqlite3_column_text(st, 1);
-    return w->cb(cidr ? cidr : "", desc ? desc : "", w->arg);
+    return w->cb(appdb_text(st, 0), appdb_text(st, 1), w->arg);
 }
 
 int uinets_load(sqlite3 *db, uinets_cb cb, void *arg)

@@ -52,24 +52,31 @@ static int session_insert(sqlite3 *db, int64_t user, int64_t now, const uint8_t 
     return appdb_run(db, st);
 }
 
+struct create_args {
+    int64_t user;
+    int64_t now;
+    const uint8_t *hash;
+};
+
+static int create_step(sqlite3 *db, void *arg)
+{
+    const struct create_args *a = arg;
+    int rc = session_prune(db, a->user, a->now);
+    if (rc < 0)
+        return rc;
+    return session_insert(db, a->user, a->now, a->hash);
+}
+
 int session_create(sqlite3 *db, int64_t user, int64_t now, char token[SECRET_TEXT_LEN + 1])
 {
     char t[SECRET_TEXT_LEN + 1];
     uint8_t hash[SECRET_HASH_LEN];
     secret_new(t);
     secret_hash(t, SECRET_TEXT_LEN, hash);
-    int rc = appdb_begin(db);
+    struct create_args a = {.user = user, .now = now, .hash = hash};
+    int rc = appdb_transaction(db, create_step, &a);
     if (rc < 0)
         return rc;
-    rc = session_prune(db, user, now);
-    if (rc == 0)
-        rc = session_insert(db, user, now, hash);
-    if (rc == 0)
-        rc = appdb_commit(db);
-    if (rc < 0) {
-        appdb_rollback(db);
-        return rc;
-    }
     memcpy(token, t, sizeof(t));
     return 0;
 }
@@ -106,13 +113,13 @@ int session_check(sqlite3 *db, const char *token, size_t len, int64_t now, struc
     int step = sqlite3_step(st);
     int64_t last = 0;
     if (step == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 2);
-        size_t n = name ? strlen(name) : 0;
+        const char *name = appdb_text(st, 2);
+        size_t n = strlen(name);
         out->user = sqlite3_column_int64(st, 0);
         last = sqlite3_column_int64(st, 1);
         if (n > USERS_NAME_MAX)
             n = USERS_NAME_MAX;
-        memcpy(out->name, name ? name : "", n);
+        memcpy(out->name, name, n);
         out->name[n] = '\0';
     } else {
         rc = step == SQLITE_DONE ? -ENOENT : schema_errno(db, step);

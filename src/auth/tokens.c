@@ -17,27 +17,34 @@ bool tokens_name_ok(const char *name, size_t len)
     return len > 0 && len <= TOKENS_NAME_MAX && text_printable(name, len);
 }
 
-static int tokens_count(sqlite3 *db, int64_t *n)
-{
-    return appdb_int64(db, "SELECT count(*) FROM api_tokens", n);
-}
-
+/* Inside a transaction. */
 static int tokens_insert(sqlite3 *db, const char *name, int64_t now, const uint8_t *hash)
 {
-    int64_t n = 0;
-    int rc = tokens_count(db, &n);
-    if (rc < 0)
-        return rc;
-    if (n >= TOKENS_MAX)
-        return -ENOSPC;
     sqlite3_stmt *st = NULL;
-    rc = appdb_prepare(db, "INSERT INTO api_tokens (name, hash, created) VALUES (?1, ?2, ?3)", &st);
+    int rc =
+        appdb_prepare(db, "INSERT INTO api_tokens (name, hash, created) VALUES (?1, ?2, ?3)", &st);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, hash, SECRET_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return appdb_run(db, st);
+    return appdb_insert_capped(db, "SELECT count(*) FROM api_tokens", TOKENS_MAX, st);
+}
+
+struct create_args {
+    const char *name;
+    int64_t now;
+    const uint8_t *hash;
+    int64_t id;
+};
+
+static int create_step(sqlite3 *db, void *arg)
+{
+    struct create_args *a = arg;
+    int rc = tokens_insert(db, a->name, a->now, a->hash);
+    if (rc == 0)
+        a->id = sqlite3_last_insert_rowid(db);
+    return rc;
 }
 
 int tokens_create(sqlite3 *db, const char *name, int64_t now, int64_t *id,
@@ -49,20 +56,26 @@ int tokens_create(sqlite3 *db, const char *name, int64_t now, int64_t *id,
     uint8_t hash[SECRET_HASH_LEN];
     secret_new(t + 3);
     secret_hash(t, TOKENS_TEXT_LEN, hash);
-    int rc = appdb_begin(db);
+    struct create_args a = {.name = name, .now = now, .hash = hash};
+    int rc = appdb_transaction(db, create_step, &a);
     if (rc < 0)
         return rc;
-    rc = tokens_insert(db, name, now, hash);
-    int64_t rowid = sqlite3_last_insert_rowid(db);
-    if (rc == 0)
-        rc = appdb_commit(db);
-    if (rc < 0) {
-        appdb_rollback(db);
-        return rc;
-    }
-    *id = rowid;
+    *id = a.id;
     memcpy(token, t, sizeof(t));
     return 0;
+}
+
+struct list_walk {
+    tokens_cb cb;
+    void *arg;
+};
+
+static int list_row(sqlite3_stmt *st, void *arg)
+{
+    struct list_walk *w = arg;
+    int64_t last = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
+    return w->cb(sqlite3_column_int64(st, 0), appdb_text(st, 1), sqlite3_column_int64(st, 2), last,
+                 w->arg);
 }
 
 int tokens_list(sqlite3 *db, tokens_cb cb, void *arg)
@@ -72,19 +85,8 @@ int tokens_list(sqlite3 *db, tokens_cb cb, void *arg)
         appdb_prepare(db, "SELECT id, name, created, last_used FROM api_tokens ORDER BY id", &st);
     if (rc < 0)
         return rc;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 1);
-        int64_t last = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
-        rc = cb(sqlite3_column_int64(st, 0), name ? name : "", sqlite3_column_int64(st, 2), last,
-                arg);
-        if (rc != 0)
-            break;
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = schema_errno(db, step);
-    sqlite3_finalize(st);
-    return rc;
+    struct list_walk w = {.cb = cb, .arg = arg};
+    return appdb_each(db, st, list_row, &w);
 }
 
 int tokens_delete(sqlite3 *db, int64_t id)

@@ -30,28 +30,32 @@ bool users_name_ok(const char *name, size_t len)
     return true;
 }
 
+struct list_walk {
+    users_cb cb;
+    void *arg;
+};
+
+static int list_row(sqlite3_stmt *st, void *arg)
+{
+    struct list_walk *w = arg;
+    return w->cb(appdb_text(st, 0), sqlite3_column_int64(st, 1), w->arg);
+}
+
 int users_list(sqlite3 *db, users_cb cb, void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc = appdb_prepare(db, "SELECT name, created FROM users ORDER BY name", &st);
     if (rc < 0)
         return rc;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        rc = cb(name ? name : "", sqlite3_column_int64(st, 1), arg);
-        if (rc != 0)
-            break;
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = schema_errno(db, step);
-    sqlite3_finalize(st);
-    return rc;
+    struct list_walk w = {.cb = cb, .arg = arg};
+    return appdb_each(db, st, list_row, &w);
 }
+
+static const char users_count_sql[] = "SELECT count(*) FROM users";
 
 int users_count(sqlite3 *db, int64_t *n)
 {
-    return appdb_int64(db, "SELECT count(*) FROM users", n);
+    return appdb_int64(db, users_count_sql, n);
 }
 
 /* The id of a user: 0 with *id set, -ENOENT, or a store error. */
@@ -74,35 +78,15 @@ static int user_id(sqlite3 *db, const char *name, int64_t *id)
 /* Inserts a user with a hash made already; inside a transaction. */
 static int insert_user(sqlite3 *db, const char *name, const char *hash, int64_t now)
 {
-    int64_t n = 0;
-    int rc = users_count(db, &n);
-    if (rc < 0)
-        return rc;
-    if (n >= USERS_MAX)
-        return -ENOSPC;
     sqlite3_stmt *st = NULL;
-    rc = appdb_prepare(db, "INSERT INTO users (name, pwhash, created) VALUES (?1, ?2, ?3)", &st);
+    int rc =
+        appdb_prepare(db, "INSERT INTO users (name, pwhash, created) VALUES (?1, ?2, ?3)", &st);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    return appdb_run(db, st);
-}
-
-/* Runs step(db, arg) in a transaction: committed when it returns 0,
- * rolled back otherwise. */
-static int in_transaction(sqlite3 *db, int (*step)(sqlite3 *db, void *arg), void *arg)
-{
-    int rc = appdb_begin(db);
-    if (rc < 0)
-        return rc;
-    rc = step(db, arg);
-    if (rc == 0)
-        rc = appdb_commit(db);
-    if (rc < 0)
-        appdb_rollback(db);
-    return rc;
+    return appdb_insert_capped(db, users_count_sql, USERS_MAX, st);
 }
 
 struct add_args {
@@ -129,7 +113,7 @@ int users_add(sqlite3 *db, const char *name, const char *pw, size_t pwlen, int64
     if (rc < 0)
         return rc;
     struct add_args a = {.name = name, .hash = hash, .now = now};
-    return in_transaction(db, add_step, &a);
+    return appdb_transaction(db, add_step, &a);
 }
 
 static int set_step(sqlite3 *db, void *arg)
@@ -165,7 +149,7 @@ int users_set_password(sqlite3 *db, const char *name, const char *pw, size_t pwl
     if (rc < 0)
         return rc;
     struct add_args a = {.name = name, .hash = hash, .now = now, .keep = keep, .create = create};
-    rc = in_transaction(db, set_step, &a);
+    rc = appdb_transaction(db, set_step, &a);
     if (rc == 0 && created)
         *created = a.created;
     return rc;
@@ -193,7 +177,7 @@ int users_delete(sqlite3 *db, const char *name)
 {
     if (!users_name_ok(name, strlen(name)))
         return -ENOENT;
-    return in_transaction(db, delete_step, (void *)name);
+    return appdb_transaction(db, delete_step, (void *)name);
 }
 
 /* The id and password hash of a user: 0, -ENOENT, or a store error. */
@@ -206,12 +190,12 @@ static int user_hash(sqlite3 *db, const char *name, int64_t *id, char hash[PASSW
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
-        const char *h = (const char *)sqlite3_column_text(st, 1);
-        size_t n = h ? strlen(h) : 0;
+        const char *h = appdb_text(st, 1);
+        size_t n = strlen(h);
         *id = sqlite3_column_int64(st, 0);
         if (n >= PASSWORD_HASH_MAX)
             n = 0; /* not a hash we wrote: no password matches it */
-        memcpy(hash, h ? h : "", n);
+        memcpy(hash, h, n);
         hash[n] = '\0';
     } else {
         rc = step == SQLITE_DONE ? -ENOENT : schema_errno(db, step);

@@ -1,34 +1,48 @@
-/* http/dbpool.c: a stack of idle read-only handles behind a mutex. The
- * mutex is held only to push or pop a pointer; opening and closing happen
- * outside it, so a slow open never holds up other requests. */
+/* http/dbpool.c: read-only store handles in a util/pool.h pool. The pool
+ * keeps the idle handles and the lock; this file says how a handle is
+ * opened (read-only, with the configured backend and path) and closed. */
 #include "http/dbpool.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/pool.h"
+
 struct dbpool {
-    pthread_mutex_t lock;
+    struct pool *pool;
     char *backend;
     char *path;
-    size_t max_idle;
-    size_t nidle;
-    struct store **idle;
 };
+
+static int dbpool_open(void *ctx, void **out)
+{
+    const struct dbpool *p = ctx;
+    struct store_cfg cfg = {.backend = p->backend, .path = p->path, .readonly = 1};
+    struct store *st = NULL;
+    int rc = store_open(&st, &cfg);
+    if (rc < 0)
+        return rc;
+    *out = st;
+    return 0;
+}
+
+static void dbpool_close(void *ctx, void *handle)
+{
+    (void)ctx;
+    (void)store_close(handle);
+}
+
+static const struct pool_ops dbpool_ops = {.open = dbpool_open, .close = dbpool_close};
 
 struct dbpool *dbpool_new(const char *backend, const char *path, size_t max_idle)
 {
     struct dbpool *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
-    pthread_mutex_init(&p->lock, NULL);
-    p->max_idle = max_idle ? max_idle : 1;
     p->path = strdup(path);
     p->backend = backend ? strdup(backend) : NULL;
-    /* NOLINTNEXTLINE(bugprone-sizeof-expression): elements are pointers */
-    p->idle = calloc(p->max_idle, sizeof(*p->idle));
-    if (!p->path || (backend && !p->backend) || !p->idle) {
+    p->pool = pool_new(&dbpool_ops, p, max_idle);
+    if (!p->path || (backend && !p->backend) || !p->pool) {
         dbpool_free(p);
         return NULL;
     }
@@ -39,43 +53,23 @@ void dbpool_free(struct dbpool *p)
 {
     if (!p)
         return;
-    /* nidle is 0 until idle is allocated; the analyzer thinks that
-     * pthread_mutex_init(&p->lock) may have changed it. */
-    for (size_t i = 0; i < p->nidle; i++)
-        (void)store_close(p->idle[i]); /* NOLINT(clang-analyzer-core.NullDereference) */
-    free(p->idle);
+    pool_free(p->pool);
     free(p->path);
     free(p->backend);
-    pthread_mutex_destroy(&p->lock);
     free(p);
 }
 
 int dbpool_get(struct dbpool *p, struct store **out)
 {
-    struct store *st = NULL;
-    pthread_mutex_lock(&p->lock);
-    if (p->nidle > 0)
-        st = p->idle[--p->nidle];
-    pthread_mutex_unlock(&p->lock);
-    if (st) {
-        *out = st;
-        return 0;
-    }
-    struct store_cfg cfg = {.backend = p->backend, .path = p->path, .readonly = 1};
-    return store_open(out, &cfg);
+    void *handle = NULL;
+    int rc = pool_get(p->pool, &handle);
+    if (rc < 0)
+        return rc;
+    *out = handle;
+    return 0;
 }
 
-void dbpool_put(struct dbpool *p, struct store *st, int failed)
+void dbpool_put(struct dbpool *p, struct store *st, bool failed)
 {
-    if (!st)
-        return;
-    if (!failed) {
-        pthread_mutex_lock(&p->lock);
-        if (p->nidle < p->max_idle) {
-            p->idle[p->nidle++] = st;
-            st = NULL; /* the pool keeps it */
-        }
-        pthread_mutex_unlock(&p->lock);
-    }
-    (void)store_close(st);
+    pool_put(p->pool, st, failed);
 }

@@ -9,6 +9,7 @@
 #ifndef OF_HTTP_DBPOOL_H
 #define OF_HTTP_DBPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "store/store.h"
@@ -30,6 +31,6 @@ OF_MUST_CHECK int dbpool_get(struct dbpool *p, struct store **out);
 /* Gives a handle back. With failed set (the request saw a store error) the
  * handle is closed rather than kept, so a broken connection is not reused.
  * NULL-safe. */
-void dbpool_put(struct dbpool *p, struct store *st, int failed);
+void dbpool_put(struct dbpool *p, struct store *st, bool failed);
 
 #endif

@@ -48,13 +48,40 @@ OF_MUST_CHECK int appdb_prepare(struct sqlite3 *db, const char *sql, struct sqli
 /* The one integer the query sql returns (a count): 0 or a negative errno. */
 OF_MUST_CHECK int appdb_int64(struct sqlite3 *db, const char *sql, int64_t *out);
 
+/* Column col of st's current row as text: "" when it is NULL. Valid until
+ * st is stepped, reset or finalized. */
+const char *appdb_text(struct sqlite3_stmt *st, int col);
+
+/* Called by appdb_each for each row of st; a non-zero return stops the
+ * walk. */
+typedef int (*appdb_row_cb)(struct sqlite3_stmt *st, void *arg);
+
+/* Steps st (prepared and bound by the caller), calling row(st, arg) for
+ * each row, and finalizes it. 0, the first non-zero value row returned,
+ * or a negative errno when a step fails. */
+OF_MUST_CHECK int appdb_each(struct sqlite3 *db, struct sqlite3_stmt *st, appdb_row_cb row,
+                             void *arg);
+
 /* Steps st to its end (statements that return no rows) and finalizes it.
  * 0 or a negative errno; -EEXIST for a UNIQUE constraint. */
 OF_MUST_CHECK int appdb_run(struct sqlite3 *db, struct sqlite3_stmt *st);
+
+/* Runs the insert st (as appdb_run) unless the query count_sql, which
+ * counts the table's rows, returns max or more: then -ENOSPC and nothing
+ * is inserted. st is finalized either way. Call it inside a transaction,
+ * so that no other writer comes between the count and the insert. */
+OF_MUST_CHECK int appdb_insert_capped(struct sqlite3 *db, const char *count_sql, int64_t max,
+                                      struct sqlite3_stmt *st);
 
 /* BEGIN IMMEDIATE, COMMIT and ROLLBACK: 0 or a negative errno. */
 OF_MUST_CHECK int appdb_begin(struct sqlite3 *db);
 OF_MUST_CHECK int appdb_commit(struct sqlite3 *db);
 void appdb_rollback(struct sqlite3 *db);
+
+/* Runs step(db, arg) inside BEGIN IMMEDIATE: committed when it returns 0,
+ * rolled back when it (or the commit) fails. 0 or a negative errno: that
+ * of the begin, of step, or of the commit. */
+OF_MUST_CHECK int appdb_transaction(struct sqlite3 *db, int (*step)(struct sqlite3 *db, void *arg),
+                                    void *arg);
 
 #endif

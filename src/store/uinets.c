@@ -7,7 +7,17 @@
 #include <sqlite3.h>
 
 #include "store/appdb.h"
-#include "store/schema.h"
+
+struct load_walk {
+    uinets_cb cb;
+    void *arg;
+};
+
+static int load_row(sqlite3_stmt *st, void *arg)
+{
+    struct load_walk *w = arg;
+    return w->cb(appdb_text(st, 0), appdb_text(st, 1), w->arg);
+}
 
 int uinets_load(sqlite3 *db, uinets_cb cb, void *arg)
 {
@@ -15,18 +25,8 @@ int uinets_load(sqlite3 *db, uinets_cb cb, void *arg)
     int rc = appdb_prepare(db, "SELECT cidr, description FROM ui_networks ORDER BY id", &st);
     if (rc < 0)
         return rc;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *cidr = (const char *)sqlite3_column_text(st, 0);
-        const char *desc = (const char *)sqlite3_column_text(st, 1);
-        rc = cb(cidr ? cidr : "", desc ? desc : "", arg);
-        if (rc != 0)
-            break;
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = schema_errno(db, step);
-    sqlite3_finalize(st);
-    return rc;
+    struct load_walk w = {.cb = cb, .arg = arg};
+    return appdb_each(db, st, load_row, &w);
 }
 
 int uinets_add(sqlite3 *db, const char *cidr, const char *desc, int64_t now)

@@ -11,19 +11,26 @@
 #include "util/clock.h"
 #include "util/log.h"
 
+/* Logs, at most once a minute, that the store cannot be opened: the
+ * data's pool and the dashboard's tables say the same about the same
+ * file, so they share the one limit. */
+static void store_unavailable(const struct http_ctx *ctx, int rc)
+{
+    static struct log_limit limit;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    bool say = log_every(&limit, 60);
+    pthread_mutex_unlock(&lock);
+    if (say)
+        log_msg(LOG_WARN, "http: cannot open the store %s: %s", ctx->cfg->db_path, strerror(-rc));
+}
+
 void ep_store_get(struct http_ctx *ctx, struct http_reply *r, struct store **st)
 {
     *st = NULL;
     int rc = dbpool_get(ctx->db, st);
     if (rc < 0) {
-        static struct log_limit limit;
-        static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-        pthread_mutex_lock(&lock);
-        bool say = log_every(&limit, 60);
-        pthread_mutex_unlock(&lock);
-        if (say)
-            log_msg(LOG_WARN, "http: cannot open the store %s: %s", ctx->cfg->db_path,
-                    strerror(-rc));
+        store_unavailable(ctx, rc);
         *st = NULL;
         reply_error(r, 503, "store unavailable");
     }
@@ -99,14 +106,7 @@ void ep_app_get(struct http_ctx *ctx, struct http_reply *r, struct sqlite3 **db)
     *db = NULL;
     int rc = ctx->app ? appdb_get(ctx->app, db) : -ENOENT;
     if (rc < 0) {
-        static struct log_limit limit;
-        static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-        pthread_mutex_lock(&lock);
-        bool say = log_every(&limit, 60);
-        pthread_mutex_unlock(&lock);
-        if (say)
-            log_msg(LOG_WARN, "http: cannot open the store %s: %s", ctx->cfg->db_path,
-                    strerror(-rc));
+        store_unavailable(ctx, rc);
         *db = NULL;
         ep_error(r, 503, "store unavailable", NULL);
     }

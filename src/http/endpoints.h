@@ -20,9 +20,9 @@
 #include <stdint.h>
 
 #include "auth/ratelimit.h"
+#include "config/config.h"
 #include "daemon/networks.h"
 #include "daemon/status.h"
-#include "config/config.h"
 #include "http/allow.h"
 #include "http/dbpool.h"
 #include "http/gate.h"
@@ -80,14 +80,6 @@ struct http_call {
 };
 typedef int (*ep_call_handler)(struct http_ctx *ctx, const struct http_call *call,
                                struct http_reply *r);
-
-/* Why the dashboard refuses a request: the status, a one-line reason and
- * the form field at fault (NULL when none is). */
-struct ep_refusal {
-    unsigned status;
-    const char *why;
-    const char *field;
-};
 
 /* ---- parameters ---- */
 
@@ -149,7 +141,7 @@ struct ep_login_req {
     size_t password_len;
 };
 OF_MUST_CHECK int ep_login_parse(const json_t *body, struct ep_login_req *out,
-                                 struct ep_refusal *ref);
+                                 struct http_refusal *ref);
 
 /* POST /api/v1/users and /api/v1/users/password: name and password. */
 struct ep_user_req {
@@ -158,7 +150,7 @@ struct ep_user_req {
     size_t password_len;
 };
 OF_MUST_CHECK int ep_user_parse(const json_t *body, struct ep_user_req *out,
-                                struct ep_refusal *ref);
+                                struct http_refusal *ref);
 
 /* POST /api/v1/networks: cidr (canonical text) and description. */
 struct ep_network_req {
@@ -166,10 +158,10 @@ struct ep_network_req {
     const char *description;
 };
 OF_MUST_CHECK int ep_network_parse(const json_t *body, struct ep_network_req *out,
-                                   struct ep_refusal *ref);
+                                   struct http_refusal *ref);
 
 /* POST /api/v1/tokens: name. */
-OF_MUST_CHECK int ep_token_parse(const json_t *body, const char **name, struct ep_refusal *ref);
+OF_MUST_CHECK int ep_token_parse(const json_t *body, const char **name, struct http_refusal *ref);
 
 /* The time range of a graph period (report/graph.h) that ends now; from
  * and to are used for GRAPH_EXPLICIT only. -EINVAL for a range out of
@@ -254,10 +246,6 @@ void ep_nets_release(struct ep_nets *n);
 
 /* The description of the network addr belongs to, or NULL. */
 const char *ep_netdesc(const struct ep_nets *n, const struct of_addr *addr);
-
-/* A JSON error reply: {"error":why} or {"error":why,"field":field}. */
-void ep_refuse(struct http_reply *r, const struct ep_refusal *ref);
-void ep_error(struct http_reply *r, unsigned status, const char *why, const char *field);
 
 /* A connection to the dashboard's tables, or a 503 reply (then *db is
  * NULL and the handler is done). */

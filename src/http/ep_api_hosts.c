@@ -171,7 +171,7 @@ int ep_api_hosts(struct http_ctx *ctx, const struct query *q, struct http_reply 
     int year, month;
     traff_this_month(&year, &month);
     if (ep_hosts_parse(q, year, month, &req, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return 0;
     }
     struct store *st;

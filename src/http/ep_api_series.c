@@ -144,7 +144,7 @@ int ep_api_series(struct http_ctx *ctx, const struct query *q, struct http_reply
     struct ep_series_req req;
     const char *why = NULL;
     if (ep_series_parse(q, (int64_t)time(NULL), &req, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return 0;
     }
     struct store *st;

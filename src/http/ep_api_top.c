@@ -66,7 +66,7 @@ int ep_api_top(struct http_ctx *ctx, const struct query *q, struct http_reply *r
     struct ep_top_req req;
     const char *why = NULL;
     if (ep_top_parse(q, &req, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return 0;
     }
     int64_t now = (int64_t)time(NULL);

@@ -39,7 +39,7 @@ struct store *ep_traff_begin(struct http_ctx *ctx, const struct query *q, struct
     int year, month;
     traff_this_month(&year, &month);
     if (ep_traff_parse(q, year, month, req, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return NULL;
     }
     struct store *st;

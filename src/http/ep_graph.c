@@ -78,7 +78,7 @@ static int graph_reply(const struct graph_req *req, bool dump, const struct grap
             reply_take(r, 200, REPLY_PNG, png, len);
             r->body_free = chart_free;
         } else if (rc == -ENOENT) {
-            reply_error(r, 500, "chart font not found (set CHARTS_FONT)");
+            reply_refuse(r, 500, "chart font not found (set CHARTS_FONT)", NULL);
             rc = 0;
         }
     }
@@ -92,7 +92,7 @@ int ep_graph(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
     bool dump = false;
     const char *why = NULL;
     if (ep_graph_parse(q, (int64_t)time(NULL), &req, &dump, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return 0;
     }
     /* The title is drawn before the networks are let go (graph_reply). */

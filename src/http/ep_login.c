@@ -20,21 +20,21 @@
 
 #define COOKIE_ATTRS "; Path=/; HttpOnly; SameSite=Strict"
 
-int ep_login_parse(const json_t *body, struct ep_login_req *out, struct ep_refusal *ref)
+int ep_login_parse(const json_t *body, struct ep_login_req *out, struct http_refusal *ref)
 {
     size_t n = 0;
-    *ref = (struct ep_refusal){400, NULL, NULL};
+    *ref = (struct http_refusal){400, NULL, NULL};
     if (!body) {
         ref->why = "request body must be a JSON object";
         return -EINVAL;
     }
     if (body_string(body, "user", &out->user, &n) < 0 || n == 0) {
-        *ref = (struct ep_refusal){400, "user: a user name", "user"};
+        *ref = (struct http_refusal){400, "user: a user name", "user"};
         return -EINVAL;
     }
     if (body_string(body, "password", &out->password, &out->password_len) < 0 ||
         out->password_len == 0) {
-        *ref = (struct ep_refusal){400, "password: the user's password", "password"};
+        *ref = (struct http_refusal){400, "password: the user's password", "password"};
         return -EINVAL;
     }
     return 0;
@@ -63,7 +63,7 @@ static int login_checked(struct http_ctx *ctx, const struct http_call *call,
         rc = session_create(db, id, now, token);
     ep_app_put(ctx, db, rc);
     if (rc == -EACCES) {
-        ep_error(r, 401, "wrong user name or password", NULL);
+        reply_refuse(r, 401, "wrong user name or password", NULL);
         return 0;
     }
     if (rc < 0) {
@@ -85,9 +85,9 @@ static int login_checked(struct http_ctx *ctx, const struct http_call *call,
 int ep_login(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
     struct ep_login_req req;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     if (ep_login_parse(call->body, &req, &ref) < 0) {
-        ep_refuse(r, &ref);
+        reply_refuse(r, ref.status, ref.why, ref.field);
         return 0;
     }
     int64_t now = (int64_t)time(NULL);
@@ -95,7 +95,7 @@ int ep_login(struct http_ctx *ctx, const struct http_call *call, struct http_rep
     if (wait) {
         char why[80];
         (void)snprintf(why, sizeof(why), "too many failed logins; try again in %u s", wait);
-        ep_error(r, 429, why, NULL);
+        reply_refuse(r, 429, why, NULL);
         reply_retry_after(r, wait);
         return 0;
     }
@@ -125,7 +125,7 @@ int ep_session(struct http_ctx *ctx, const struct http_call *call, struct http_r
 {
     (void)ctx;
     if (call->who->kind != GATE_SESSION) {
-        ep_error(r, 401, "not logged in", NULL);
+        reply_refuse(r, 401, "not logged in", NULL);
         return 0;
     }
     return session_json(r, call->who->session.name, call->who->session.csrf);

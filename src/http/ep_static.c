@@ -48,7 +48,7 @@ int ep_static_file(const char *name, const char *if_none_match, struct http_repl
 {
     const struct web_file *f = webfiles_find(name);
     if (!f) {
-        reply_error(r, 404, "not found");
+        reply_refuse(r, 404, "not found", NULL);
         return 0;
     }
     reply_fini(r);
@@ -73,7 +73,7 @@ int ep_static(const char *path, const char *if_none_match, struct http_reply *r)
     char buf[ROUTER_MAX_PATH];
     const char *name = router_asset(path, buf, sizeof(buf));
     if (!name) {
-        reply_error(r, 404, "not found");
+        reply_refuse(r, 404, "not found", NULL);
         return 0;
     }
     return ep_static_file(name, if_none_match, r);

@@ -29,7 +29,7 @@ enum access {
 struct rule {
     unsigned methods; /* enum http_method bits */
     enum access access;
-    bool api;             /* refusals as JSON */
+    bool api;             /* refusals as JSON (reply_render) */
     ep_handler get;       /* an endpoint that reads only the query */
     ep_call_handler call; /* a dashboard endpoint */
 };
@@ -100,16 +100,16 @@ static bool gate(struct http_ctx *ctx, struct MHD_Connection *c, struct http_req
     in.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
     switch (gate_check(ctx->app, &in, (int64_t)time(NULL), &q->who)) {
     case GATE_NO_STORE:
-        ep_error(r, 503, "store unavailable", NULL);
+        reply_refuse(r, 503, "store unavailable", NULL);
         return false;
     case GATE_CSRF:
-        ep_error(r, 403, "missing or wrong CSRF token", NULL);
+        reply_refuse(r, 403, "missing or wrong CSRF token", NULL);
         return false;
     case GATE_OK:
         break;
     }
     if (access == ACCESS_LOGIN && q->who.kind == GATE_NOBODY) {
-        ep_error(r, 401, "login required", NULL);
+        reply_refuse(r, 401, "login required", NULL);
         reply_header(r, "WWW-Authenticate", "Bearer");
         return false;
     }
@@ -163,17 +163,17 @@ static bool body_allowed(struct MHD_Connection *c, struct http_req *q, struct ht
         return true;
     if (q->method != HTTP_POST) {
         /* Refused before the body is read; libmicrohttpd then closes. */
-        reply_error(r, 413, "request body not accepted");
+        reply_refuse(r, 413, "request body not accepted", NULL);
         return false;
     }
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!body_type_json(type)) {
-        reply_error(r, 400, "Content-Type must be application/json");
+        reply_refuse(r, 400, "Content-Type must be application/json", NULL);
         return false;
     }
     if (len > BODY_MAX) {
-        reply_error(r, 413, "request body too large (at most 16384 bytes)");
+        reply_refuse(r, 413, "request body too large (at most 16384 bytes)", NULL);
         return false;
     }
     return true;
@@ -186,18 +186,18 @@ static bool headers_ok(struct http_ctx *ctx, struct MHD_Connection *c, const cha
                        struct http_reply *r)
 {
     if (uri_too_long) {
-        reply_error(r, 400, "request URI too long");
+        reply_refuse(r, 400, "request URI too long", NULL);
         return false;
     }
     q->route = router_path(url);
     if (q->route == ROUTE_NONE) {
-        reply_error(r, 404, "not found");
+        reply_refuse(r, 404, "not found", NULL);
         return false;
     }
     const struct rule *rule = &rules[q->route];
     q->method = method_of(method);
     if (!(q->method & rule->methods)) {
-        reply_error(r, 405, "method not allowed");
+        reply_refuse(r, 405, "method not allowed", NULL);
         reply_header(r, MHD_HTTP_HEADER_ALLOW, allow_header(rule->methods));
         return false;
     }
@@ -225,7 +225,7 @@ static ep_handler pick_module(struct http_ctx *ctx, struct MHD_Connection *c, co
         reply_static(r, 403, "GETTRAFF:DENIED");
         return NULL;
     default:
-        reply_error(r, 400, "unknown module");
+        reply_refuse(r, 400, "unknown module", NULL);
         return NULL;
     }
 }
@@ -243,7 +243,7 @@ static int call_endpoint(struct http_ctx *ctx, struct MHD_Connection *c, struct 
         const char *why = NULL;
         int rc = body_parse(q->body ? q->body : "", q->len, &body, &why);
         if (rc < 0) {
-            reply_error(r, rc == -E2BIG ? 413 : 400, why);
+            reply_refuse(r, rc == -E2BIG ? 413 : 400, why, NULL);
             return 0;
         }
     }
@@ -257,14 +257,14 @@ static void handle(struct http_ctx *ctx, struct MHD_Connection *c, const char *u
                    struct http_req *q, struct http_reply *r)
 {
     if (q->too_big) {
-        reply_error(r, 413, "request body too large (at most 16384 bytes)");
+        reply_refuse(r, 413, "request body too large (at most 16384 bytes)", NULL);
         return;
     }
     struct query qs;
     query_init(&qs);
     (void)MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, on_arg, &qs);
     if (qs.st != QUERY_OK) {
-        reply_error(r, 400, query_status_reason(qs.st));
+        reply_refuse(r, 400, query_status_reason(qs.st), NULL);
         return;
     }
     const struct rule *rule = &rules[q->route];
@@ -282,22 +282,7 @@ static void handle(struct http_ctx *ctx, struct MHD_Connection *c, const char *u
         rc = rule->get(ctx, &qs, r);
     }
     if (rc < 0)
-        reply_error(r, 500, "internal error");
-}
-
-/* Under /api/v1/ a refusal is {"error": reason}, as the dashboard reads
- * them; the endpoints shared with the original write plain text. */
-static void api_refusal_json(struct http_reply *r)
-{
-    if (r->status < 400 || !r->type || strcmp(r->type, REPLY_TEXT) != 0)
-        return;
-    char why[QUERY_MAX_VALUE];
-    size_t n = r->len < sizeof(why) ? r->len : sizeof(why) - 1;
-    memcpy(why, r->body ? r->body : "", n);
-    while (n > 0 && why[n - 1] == '\n')
-        n--;
-    why[n] = '\0';
-    ep_error(r, r->status, why, NULL);
+        reply_refuse(r, 500, "internal error", NULL);
 }
 
 /* Keeps what fits of a body; past BODY_MAX the rest is counted only. */
@@ -353,8 +338,8 @@ bool request_headers(struct http_ctx *ctx, struct MHD_Connection *c, const char 
 {
     if (headers_ok(ctx, c, url, method, uri_too_long, q, &q->reply))
         return true;
-    if (q->route == ROUTE_NONE ? api_path(url) : rules[q->route].api)
-        api_refusal_json(&q->reply);
+    bool api = q->route == ROUTE_NONE ? api_path(url) : rules[q->route].api;
+    reply_render(&q->reply, api ? REPLY_FORM_JSON : REPLY_FORM_TEXT);
     return false;
 }
 
@@ -374,6 +359,5 @@ void request_answer(struct http_ctx *ctx, struct MHD_Connection *c, const char *
                     struct http_req *q)
 {
     handle(ctx, c, url, q, &q->reply);
-    if (rules[q->route].api)
-        api_refusal_json(&q->reply);
+    reply_render(&q->reply, rules[q->route].api ? REPLY_FORM_JSON : REPLY_FORM_TEXT);
 }

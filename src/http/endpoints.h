@@ -67,19 +67,21 @@ struct http_ctx {
     struct http_counters counters;
 };
 
-typedef int (*ep_handler)(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-
-/* What the dashboard's endpoints get of a request besides its query. */
+/* What an endpoint gets of a request. */
 enum http_method { HTTP_GET = 1, HTTP_HEAD = 2, HTTP_POST = 4, HTTP_DELETE = 8 };
 struct http_call {
     const struct query *q;
     enum http_method method;
     const json_t *body;         /* the JSON object sent; NULL when none was */
-    const struct gate_who *who; /* the caller (http/gate.h) */
+    const struct gate_who *who; /* the caller (http/gate.h); GATE_NOBODY unless the route asks */
     struct of_addr client;      /* the client's address (af 0 when unknown) */
+    const char *path;           /* the request path, as sent */
+    const char *if_none_match;  /* the If-None-Match header; NULL when absent */
 };
-typedef int (*ep_call_handler)(struct http_ctx *ctx, const struct http_call *call,
-                               struct http_reply *r);
+
+/* Every endpoint: 0 when it filled the reply (a refusal included), or a
+ * negative errno when it could not answer at all (a 500). */
+typedef int (*ep_handler)(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
 
 /* ---- parameters ---- */
 
@@ -176,16 +178,20 @@ OF_MUST_CHECK int ep_period_parse(const struct query *q, enum graph_period *peri
 
 /* ---- handlers ---- */
 
-int ep_index(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_graph(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_gettraff(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_api_hosts(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_api_series(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_api_traffic(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_api_top(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_api_status(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_metrics(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
-int ep_api_system(struct http_ctx *ctx, const struct query *q, struct http_reply *r);
+/* "/" (and /of, index.php): the endpoint of the module parameter, the
+ * original's graph and gettraff for the clients of ENDPOINTS_HOSTS only
+ * (403 GRAPH:DENIED or GETTRAFF:DENIED otherwise), the page without one. */
+int ep_modules(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_index(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_graph(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_gettraff(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_api_hosts(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_api_series(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_api_traffic(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_api_top(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_api_status(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_metrics(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+int ep_api_system(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
 
 /* The dashboard's own endpoints (login, users, networks, tokens). */
 int ep_login(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
@@ -196,12 +202,15 @@ int ep_users_password(struct http_ctx *ctx, const struct http_call *call, struct
 int ep_networks(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
 int ep_tokens(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
 
+/* "/ui/<name>": ep_static for the call's path and If-None-Match. */
+int ep_ui(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r);
+
 /* The dashboard's files (http/webfiles.h), public, from memory: web/<name>
  * as 200 with its bytes, 304 without when if_none_match (the request's
  * If-None-Match header, NULL when it has none) lists its ETag, 404 when
  * there is no such file. Both return 0. */
 int ep_static_file(const char *name, const char *if_none_match, struct http_reply *r);
-/* The same for a ROUTE_STATIC request path, "/ui/<name>" (http/router.h). */
+/* The same for a request path "/ui/<name>" (router_asset, http/router.h). */
 int ep_static(const char *path, const char *if_none_match, struct http_reply *r);
 
 /* ---- shared by the handlers ---- */
@@ -220,6 +229,10 @@ void ep_store_put(struct http_ctx *ctx, struct store *st, int rc);
 
 /* The reply for a store error: 503 when the store is busy, else 500. */
 void ep_store_error(struct http_reply *r, int rc);
+
+/* Whether the client may call the original's endpoints and /metrics:
+ * ENDPOINTS_HOSTS is empty or lists its address. */
+bool ep_client_allowed(struct http_ctx *ctx, const struct http_call *call);
 
 /* A JSON integer for a counter (counters never pass BIN_COUNTER_MAX,
  * which fits). */

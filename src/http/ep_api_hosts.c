@@ -164,8 +164,9 @@ static int hosts_json(const struct http_ctx *ctx, const struct ep_hosts_req *req
     return rc;
 }
 
-int ep_api_hosts(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_hosts(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_hosts_req req;
     const char *why = NULL;
     int year, month;

@@ -139,8 +139,9 @@ static json_t *series_json(const struct ep_series_req *req, json_t *pts)
                      pts);
 }
 
-int ep_api_series(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_series(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_series_req req;
     const char *why = NULL;
     if (ep_series_parse(q, (int64_t)time(NULL), &req, &why) < 0) {

@@ -193,9 +193,9 @@ static json_t *status_json(struct http_ctx *ctx, const struct status *s)
     return top;
 }
 
-int ep_api_status(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_status(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
-    (void)q;
+    (void)call;
     struct status *s = ctx->board ? status_board_get(ctx->board) : NULL;
     json_t *top = status_json(ctx, s);
     status_put(s);

@@ -65,9 +65,9 @@ static json_t *load_json(void)
     return json_pack("[f,f,f]", l[0], l[1], l[2]);
 }
 
-int ep_api_system(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_system(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
-    (void)q;
+    (void)call;
     char dir[CONFIG_MAX_PATH];
     store_dir(ctx->cfg->db_path, dir, sizeof(dir));
     struct status *s = ctx->board ? status_board_get(ctx->board) : NULL;

@@ -61,8 +61,9 @@ static int add_host(const struct top_row *row, void *arg)
     return 0;
 }
 
-int ep_api_top(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_top(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_top_req req;
     const char *why = NULL;
     if (ep_top_parse(q, &req, &why) < 0) {

@@ -18,8 +18,9 @@ static int add_row(const struct traff_row *row, void *arg)
     return 0;
 }
 
-int ep_api_traffic(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_traffic(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_traff_req req;
     struct store *st = ep_traff_begin(ctx, q, r, &req);
     if (!st)

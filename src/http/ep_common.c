@@ -51,6 +51,14 @@ void ep_store_error(struct http_reply *r, int rc)
         reply_refuse(r, 500, "store error", NULL);
 }
 
+bool ep_client_allowed(struct http_ctx *ctx, const struct http_call *call)
+{
+    pthread_rwlock_rdlock(&ctx->allow_lock);
+    bool ok = ctx->allow.n == 0 || (call->client.af != 0 && allow_addr(&ctx->allow, &call->client));
+    pthread_rwlock_unlock(&ctx->allow_lock);
+    return ok;
+}
+
 json_t *ep_json_u64(uint64_t v)
 {
     return json_integer(v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v);

@@ -47,8 +47,9 @@ struct store *ep_traff_begin(struct http_ctx *ctx, const struct query *q, struct
     return st;
 }
 
-int ep_gettraff(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_gettraff(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_traff_req req;
     struct store *st = ep_traff_begin(ctx, q, r, &req);
     if (!st)

@@ -86,8 +86,9 @@ static int graph_reply(const struct graph_req *req, bool dump, const struct grap
     return rc;
 }
 
-int ep_graph(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_graph(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct graph_req req;
     bool dump = false;
     const char *why = NULL;

@@ -3,9 +3,9 @@
  * the API this once was is the README's "HTTP API" now. */
 #include "http/endpoints.h"
 
-int ep_index(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_index(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
     (void)ctx;
-    (void)q;
+    (void)call;
     return ep_static_file("index.html", NULL, r);
 }

@@ -195,9 +195,9 @@ static void http(struct textbuf *b, const struct http_ctx *ctx)
                    (uint64_t)atomic_load(&ctx->counters.slow_closed));
 }
 
-int ep_metrics(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_metrics(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
-    (void)q;
+    (void)call;
     struct textbuf b;
     textbuf_init(&b);
     struct status *s = ctx->board ? status_board_get(ctx->board) : NULL;

@@ -78,3 +78,9 @@ int ep_static(const char *path, const char *if_none_match, struct http_reply *r)
     }
     return ep_static_file(name, if_none_match, r);
 }
+
+int ep_ui(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
+{
+    (void)ctx;
+    return ep_static(call->path, call->if_none_match, r);
+}

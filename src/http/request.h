@@ -26,8 +26,8 @@
 
 /* One request in progress. */
 struct http_req {
-    struct http_reply reply; /* filled as the request goes */
-    enum route route;
+    struct http_reply reply;   /* filled as the request goes */
+    const struct route *route; /* NULL: no such path */
     enum http_method method;
     bool answered; /* the reply is queued: whatever still comes is dropped */
     bool refused;  /* reply holds a refusal, to be sent once the request is in */

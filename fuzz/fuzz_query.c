@@ -12,7 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/endpoints.h"
+#include "http/ep_api_hosts.h"
+#include "http/ep_api_series.h"
+#include "http/ep_api_top.h"
+#include "http/ep_gettraff.h"
+#include "http/ep_graph.h"
+#include "http/ep_period.h"
+#include "http/query.h"
 #include "http/router.h"
 
 /* Whether rt is a row of the route table. */

@@ -5,12 +5,17 @@
  * | ip, order = desc | asc (default desc, asc for ip), limit = 1..1000000
  * (default all). The store hands hosts over in address order; they are
  * collected and sorted here, ties by address so the order is stable. */
-#include "http/endpoints.h"
+#include "http/ep_api_hosts.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/ep_gettraff.h"
+#include "http/query.h"
+#include "http/reply.h"
 #include "report/traff.h"
 
 struct host_list {

@@ -9,11 +9,17 @@
  * the fullest 5-minute bin inside it, which is what the chart draws. A
  * request for more than EP_SERIES_MAX_POINTS steps is refused, so one request
  * cannot ask for a year of 5-minute bins. */
-#include "http/endpoints.h"
+#include "http/ep_api_series.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/ep_period.h"
+#include "http/query.h"
+#include "http/reply.h"
 
 #define EP_SERIES_AUTO_POINTS 2100
 #define MBIT                  1048576.0

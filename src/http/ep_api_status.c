@@ -8,11 +8,16 @@
  * collector, exporters is empty and accounting null. Times are UNIX
  * seconds. The store's part says what the store holds and what retention
  * keeps and deleted (with the options as a reload left them). */
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "daemon/status.h"
+#include "http/context.h"
+#include "http/dbpool.h"
+#include "http/ep_common.h"
+#include "http/reply.h"
 #include "util/clock.h"
 #include "util/paths.h"
 

@@ -3,7 +3,7 @@
  * averages, cores, and the disk that holds the store, how full it is and
  * how much of it the store takes (the database file and its write-ahead
  * log). Read from the system on each request; nothing is kept. */
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "daemon/status.h"
+#include "http/context.h"
+#include "http/ep_common.h"
+#include "http/reply.h"
 #include "util/paths.h"
 
 /* The directory of the store's file, as an absolute path when it can be

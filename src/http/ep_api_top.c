@@ -6,11 +6,17 @@
  * is whole 5-minute bins: the current one and the hours * 12 - 1 before
  * it, so "the last hour" is twelve bins whatever the minute. mbps is the
  * host's average rate over the window. */
-#include "http/endpoints.h"
+#include "http/ep_api_top.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
+#include "store/store.h"
 
 int ep_top_parse(const struct query *q, struct ep_top_req *out, const char **why)
 {

@@ -2,12 +2,19 @@
  * from the pool, and the same answer for the same store failure. A busy
  * store (a long write holding the lock past the busy timeout) is a 503,
  * which tells clients to come back rather than that something broke. */
-#include "http/endpoints.h"
+#include "http/ep_common.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
 
+#include "daemon/networks.h"
+#include "daemon/status.h"
+#include "http/context.h"
+#include "http/dbpool.h"
+#include "http/endpoint.h"
+#include "http/reply.h"
+#include "store/appdb.h"
 #include "util/clock.h"
 #include "util/log.h"
 

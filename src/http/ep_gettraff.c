@@ -3,11 +3,15 @@
  * with the numbers as strings, {} when there is nothing (report/traff.c
  * builds the body, shared with `ophanimflow traff`). A month may be given
  * with or without its leading zero, as the original's clients do both. */
-#include "http/endpoints.h"
+#include "http/ep_gettraff.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
 #include "report/traff.h"
 
 int ep_traff_parse(const struct query *q, int year_now, int month_now, struct ep_traff_req *out,

@@ -8,11 +8,18 @@
  * embeds still get a picture, and a size above the maximum or anything
  * that is not a number is a 400. A host without data gets a valid, empty
  * chart, not an error: billing pages embed the image for every customer. */
-#include "http/endpoints.h"
+#include "http/ep_graph.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+
+#include "http/context.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/ep_period.h"
+#include "http/query.h"
+#include "http/reply.h"
 
 static int parse_size(const struct query *q, const char *key, int def, int min, int max, int *out,
                       const char **why, const char *reason)

@@ -7,16 +7,23 @@
  * the answer nor its timing tells which names exist. The session's secret
  * goes only into an HttpOnly, SameSite=Strict cookie; the page gets the
  * CSRF token instead, which it sends back with every change. */
-#include "http/endpoints.h"
+#include "http/ep_login.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "auth/ratelimit.h"
+#include "auth/session.h"
 #include "auth/users.h"
 #include "http/body.h"
+#include "http/context.h"
 #include "http/cookie.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/gate.h"
+#include "http/reply.h"
 
 #define COOKIE_ATTRS "; Path=/; HttpOnly; SameSite=Strict"
 

@@ -8,11 +8,16 @@
  * exporters x reasons. Label values are escaped although addresses and
  * reason names never need it, so that a future label cannot break the
  * format. */
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
 #include <errno.h>
 #include <inttypes.h>
 
+#include "daemon/status.h"
+#include "http/context.h"
+#include "http/dbpool.h"
+#include "http/ep_common.h"
+#include "http/reply.h"
 #include "http/textbuf.h"
 
 #define PFX "ophanimflow_"

@@ -3,8 +3,11 @@
  * clients of ENDPOINTS_HOSTS, and refuse the others with the original's
  * own bodies (GRAPH:DENIED, GETTRAFF:DENIED, to the byte), which billing
  * systems may match on. Without a module, "/" is the dashboard's page. */
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
 #include "http/router.h"
 
 int ep_modules(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)

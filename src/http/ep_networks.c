@@ -3,12 +3,18 @@
  * the dashboard, applied to the running collector at once
  * (daemon/networks.h). A network is named by its canonical text, so
  * "2001:DB8::/32" and "2001:db8::/32" are one network. */
-#include "http/endpoints.h"
+#include "http/ep_networks.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "daemon/networks.h"
 #include "http/body.h"
+#include "http/context.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
 
 int ep_network_parse(const json_t *body, struct ep_network_req *out, struct http_refusal *ref)
 {

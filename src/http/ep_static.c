@@ -9,11 +9,13 @@
  * once without versioned file names. The Content-Security-Policy lets the
  * page run only its own scripts and styles and talk only to its own
  * server: even a bug that let data into the markup could not run it. */
-#include "http/endpoints.h"
+#include "http/ep_static.h"
 
 #include <stdbool.h>
 #include <string.h>
 
+#include "http/endpoint.h"
+#include "http/reply.h"
 #include "http/router.h"
 #include "http/webfiles.h"
 

@@ -1,7 +1,7 @@
 /* http/ep_tokens.c: /api/v1/tokens (GET, POST, DELETE ?id=): API tokens
  * for scripts (auth/tokens.h). A new token's text is in the answer to its
  * POST and nowhere else: only its hash is kept. */
-#include "http/endpoints.h"
+#include "http/ep_tokens.h"
 
 #include <errno.h>
 #include <string.h>
@@ -9,6 +9,10 @@
 
 #include "auth/tokens.h"
 #include "http/body.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
 
 int ep_token_parse(const json_t *body, const char **name, struct http_refusal *ref)
 {

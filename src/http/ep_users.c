@@ -4,7 +4,7 @@
  * the last user cannot lock everyone out from the dashboard. A password
  * change ends the user's other sessions: whoever else was logged in as
  * that user (perhaps with the old password) must log in again. */
-#include "http/endpoints.h"
+#include "http/ep_users.h"
 
 #include <errno.h>
 #include <string.h>
@@ -13,6 +13,11 @@
 #include "auth/password.h"
 #include "auth/users.h"
 #include "http/body.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/gate.h"
+#include "http/query.h"
+#include "http/reply.h"
 
 int ep_user_parse(const json_t *body, struct ep_user_req *out, struct http_refusal *ref)
 {

@@ -3,7 +3,7 @@
  * about the route (its methods, who may call it, whether a change needs
  * the CSRF token, the form of its refusals, its endpoint) is in the
  * route's row (http/router.h); every endpoint gets the same struct
- * http_call (endpoints.h). */
+ * http_call (http/endpoint.h). */
 #include "http/request.h"
 
 #include <errno.h>
@@ -14,6 +14,9 @@
 #include <time.h>
 
 #include "http/body.h"
+#include "http/context.h"
+#include "http/ep_common.h"
+#include "http/query.h"
 #include "util/parse.h"
 
 static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,

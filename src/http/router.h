@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
 #define ROUTER_MAX_PATH 256 /* longer paths name no endpoint */
 

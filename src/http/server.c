@@ -31,9 +31,13 @@
 
 #include <strings.h>
 
+#include "auth/ratelimit.h"
 #include "auth/secret.h"
-#include "http/endpoints.h"
+#include "chart/chart.h"
+#include "http/context.h"
+#include "http/dbpool.h"
 #include "http/guard.h"
+#include "http/query.h"
 #include "http/request.h"
 #include "util/clock.h"
 #include "util/log.h"

@@ -14,7 +14,11 @@
 #include <string.h>
 
 #include "http/body.h"
-#include "http/endpoints.h"
+#include "http/ep_login.h"
+#include "http/ep_networks.h"
+#include "http/ep_tokens.h"
+#include "http/ep_users.h"
+#include "http/reply.h"
 
 static void test_type(void **state)
 {

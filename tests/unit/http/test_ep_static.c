@@ -13,7 +13,10 @@
 
 #include <cmocka.h>
 
-#include "http/endpoints.h"
+#include "http/endpoint.h"
+#include "http/ep_static.h"
+#include "http/query.h"
+#include "http/reply.h"
 #include "http/webfiles.h"
 
 static const char *header(const struct http_reply *r, const char *name)

@@ -5,12 +5,17 @@
  * | ip, order = desc | asc (default desc, asc for ip), limit = 1..1000000
  * (default all). The store hands hosts over in address order; they are
  * collected and sorted here, ties by address so the order is stable. */
-#include "http/endpoints.h"
+#include "http/ep_api_hosts.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/ep_gettraff.h"
+#include "http/query.h"
+#include "http/reply.h"
 #include "report/traff.h"
 
 struct host_list {
@@ -164,14 +169,15 @@ static int hosts_json(const struct http_ctx *ctx, const struct ep_hosts_req *req
     return rc;
 }
 
-int ep_api_hosts(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_hosts(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_hosts_req req;
     const char *why = NULL;
     int year, month;
     traff_this_month(&year, &month);
     if (ep_hosts_parse(q, year, month, &req, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return 0;
     }
     struct store *st;

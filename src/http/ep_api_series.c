@@ -9,11 +9,17 @@
  * the fullest 5-minute bin inside it, which is what the chart draws. A
  * request for more than EP_SERIES_MAX_POINTS steps is refused, so one request
  * cannot ask for a year of 5-minute bins. */
-#include "http/endpoints.h"
+#include "http/ep_api_series.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/ep_period.h"
+#include "http/query.h"
+#include "http/reply.h"
 
 #define EP_SERIES_AUTO_POINTS 2100
 #define MBIT                  1048576.0
@@ -139,12 +145,13 @@ static json_t *series_json(const struct ep_series_req *req, json_t *pts)
                      pts);
 }
 
-int ep_api_series(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_series(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_series_req req;
     const char *why = NULL;
     if (ep_series_parse(q, (int64_t)time(NULL), &req, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return 0;
     }
     struct store *st;

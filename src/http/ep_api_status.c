@@ -8,11 +8,16 @@
  * collector, exporters is empty and accounting null. Times are UNIX
  * seconds. The store's part says what the store holds and what retention
  * keeps and deleted (with the options as a reload left them). */
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "daemon/status.h"
+#include "http/context.h"
+#include "http/dbpool.h"
+#include "http/ep_common.h"
+#include "http/reply.h"
 #include "util/clock.h"
 #include "util/paths.h"
 
@@ -193,9 +198,9 @@ static json_t *status_json(struct http_ctx *ctx, const struct status *s)
     return top;
 }
 
-int ep_api_status(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_status(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
-    (void)q;
+    (void)call;
     struct status *s = ctx->board ? status_board_get(ctx->board) : NULL;
     json_t *top = status_json(ctx, s);
     status_put(s);

@@ -3,7 +3,7 @@
  * averages, cores, and the disk that holds the store, how full it is and
  * how much of it the store takes (the database file and its write-ahead
  * log). Read from the system on each request; nothing is kept. */
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "daemon/status.h"
+#include "http/context.h"
+#include "http/ep_common.h"
+#include "http/reply.h"
 #include "util/paths.h"
 
 /* The directory of the store's file, as an absolute path when it can be
@@ -65,9 +69,9 @@ static json_t *load_json(void)
     return json_pack("[f,f,f]", l[0], l[1], l[2]);
 }
 
-int ep_api_system(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_system(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
-    (void)q;
+    (void)call;
     char dir[CONFIG_MAX_PATH];
     store_dir(ctx->cfg->db_path, dir, sizeof(dir));
     struct status *s = ctx->board ? status_board_get(ctx->board) : NULL;

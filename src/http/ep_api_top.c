@@ -6,11 +6,17 @@
  * is whole 5-minute bins: the current one and the hours * 12 - 1 before
  * it, so "the last hour" is twelve bins whatever the minute. mbps is the
  * host's average rate over the window. */
-#include "http/endpoints.h"
+#include "http/ep_api_top.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
+#include "store/store.h"
 
 int ep_top_parse(const struct query *q, struct ep_top_req *out, const char **why)
 {
@@ -61,12 +67,13 @@ static int add_host(const struct top_row *row, void *arg)
     return 0;
 }
 
-int ep_api_top(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_top(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_top_req req;
     const char *why = NULL;
     if (ep_top_parse(q, &req, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return 0;
     }
     int64_t now = (int64_t)time(NULL);

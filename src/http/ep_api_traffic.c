@@ -1,10 +1,13 @@
 /* http/ep_api_traffic.c: /api/v1/traffic, gettraff's totals with the
  * numbers as JSON numbers: {"<ip>":{"dl":N,"ul":N},...}, {} when empty.
  * The same parameters as gettraff (year, month, ip). */
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
 #include <errno.h>
 
+#include "http/ep_common.h"
+#include "http/ep_gettraff.h"
+#include "http/reply.h"
 #include "report/traff.h"
 
 static int add_row(const struct traff_row *row, void *arg)
@@ -18,8 +21,9 @@ static int add_row(const struct traff_row *row, void *arg)
     return 0;
 }
 
-int ep_api_traffic(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_api_traffic(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_traff_req req;
     struct store *st = ep_traff_begin(ctx, q, r, &req);
     if (!st)

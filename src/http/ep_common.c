@@ -2,30 +2,44 @@
  * from the pool, and the same answer for the same store failure. A busy
  * store (a long write holding the lock past the busy timeout) is a 503,
  * which tells clients to come back rather than that something broke. */
-#include "http/endpoints.h"
+#include "http/ep_common.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
 
+#include "daemon/networks.h"
+#include "daemon/status.h"
+#include "http/context.h"
+#include "http/dbpool.h"
+#include "http/endpoint.h"
+#include "http/reply.h"
+#include "store/appdb.h"
 #include "util/clock.h"
 #include "util/log.h"
+
+/* The 503 for a store that cannot be opened, logged at most once a
+ * minute: the data's pool and the dashboard's tables say the same about
+ * the same file, so they share the one limit. */
+static void store_unavailable(const struct http_ctx *ctx, struct http_reply *r, int rc)
+{
+    static struct log_limit limit;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    bool say = log_every(&limit, 60);
+    pthread_mutex_unlock(&lock);
+    if (say)
+        log_msg(LOG_WARN, "http: cannot open the store %s: %s", ctx->cfg->db_path, strerror(-rc));
+    reply_refuse(r, 503, "store unavailable", NULL);
+}
 
 void ep_store_get(struct http_ctx *ctx, struct http_reply *r, struct store **st)
 {
     *st = NULL;
     int rc = dbpool_get(ctx->db, st);
     if (rc < 0) {
-        static struct log_limit limit;
-        static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-        pthread_mutex_lock(&lock);
-        bool say = log_every(&limit, 60);
-        pthread_mutex_unlock(&lock);
-        if (say)
-            log_msg(LOG_WARN, "http: cannot open the store %s: %s", ctx->cfg->db_path,
-                    strerror(-rc));
         *st = NULL;
-        reply_error(r, 503, "store unavailable");
+        store_unavailable(ctx, r, rc);
     }
 }
 
@@ -37,11 +51,19 @@ void ep_store_put(struct http_ctx *ctx, struct store *st, int rc)
 void ep_store_error(struct http_reply *r, int rc)
 {
     if (rc == -EBUSY || rc == -EAGAIN)
-        reply_error(r, 503, "store busy, try again");
+        reply_refuse(r, 503, "store busy, try again", NULL);
     else if (rc == -EINVAL)
-        reply_error(r, 400, "request out of range");
+        reply_refuse(r, 400, "request out of range", NULL);
     else
-        reply_error(r, 500, "store error");
+        reply_refuse(r, 500, "store error", NULL);
+}
+
+bool ep_client_allowed(struct http_ctx *ctx, const struct http_call *call)
+{
+    pthread_rwlock_rdlock(&ctx->allow_lock);
+    bool ok = ctx->allow.n == 0 || (call->client.af != 0 && allow_addr(&ctx->allow, &call->client));
+    pthread_rwlock_unlock(&ctx->allow_lock);
+    return ok;
 }
 
 json_t *ep_json_u64(uint64_t v)
@@ -71,44 +93,13 @@ const char *ep_netdesc(const struct ep_nets *n, const struct of_addr *addr)
     return d && d[0] ? d : NULL;
 }
 
-void ep_error(struct http_reply *r, unsigned status, const char *why, const char *field)
-{
-    json_t *j = json_pack("{s:s,s:s*}", "error", why, "field", field);
-    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!s) {
-        /* Still an answer with the right status, only without the reason. */
-        reply_fini(r);
-        r->status = status;
-        r->type = REPLY_JSON;
-        r->body = "{\"error\":\"out of memory\"}";
-        r->len = strlen(r->body);
-        return;
-    }
-    reply_take(r, status, REPLY_JSON, s, strlen(s));
-    r->no_store = true;
-}
-
-void ep_refuse(struct http_reply *r, const struct ep_refusal *ref)
-{
-    ep_error(r, ref->status, ref->why, ref->field);
-}
-
 void ep_app_get(struct http_ctx *ctx, struct http_reply *r, struct sqlite3 **db)
 {
     *db = NULL;
     int rc = ctx->app ? appdb_get(ctx->app, db) : -ENOENT;
     if (rc < 0) {
-        static struct log_limit limit;
-        static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-        pthread_mutex_lock(&lock);
-        bool say = log_every(&limit, 60);
-        pthread_mutex_unlock(&lock);
-        if (say)
-            log_msg(LOG_WARN, "http: cannot open the store %s: %s", ctx->cfg->db_path,
-                    strerror(-rc));
         *db = NULL;
-        ep_error(r, 503, "store unavailable", NULL);
+        store_unavailable(ctx, r, rc);
     }
 }
 
@@ -123,9 +114,9 @@ void ep_app_put(struct http_ctx *ctx, struct sqlite3 *db, int rc)
 void ep_app_error(struct http_reply *r, int rc)
 {
     if (rc == -EBUSY || rc == -EAGAIN)
-        ep_error(r, 503, "store busy, try again", NULL);
+        reply_refuse(r, 503, "store busy, try again", NULL);
     else
-        ep_error(r, 500, "store error", NULL);
+        reply_refuse(r, 500, "store error", NULL);
 }
 
 int ep_json(struct http_reply *r, unsigned status, const json_t *j)

@@ -3,11 +3,15 @@
  * with the numbers as strings, {} when there is nothing (report/traff.c
  * builds the body, shared with `ophanimflow traff`). A month may be given
  * with or without its leading zero, as the original's clients do both. */
-#include "http/endpoints.h"
+#include "http/ep_gettraff.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
 #include "report/traff.h"
 
 int ep_traff_parse(const struct query *q, int year_now, int month_now, struct ep_traff_req *out,
@@ -39,7 +43,7 @@ struct store *ep_traff_begin(struct http_ctx *ctx, const struct query *q, struct
     int year, month;
     traff_this_month(&year, &month);
     if (ep_traff_parse(q, year, month, req, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return NULL;
     }
     struct store *st;
@@ -47,8 +51,9 @@ struct store *ep_traff_begin(struct http_ctx *ctx, const struct query *q, struct
     return st;
 }
 
-int ep_gettraff(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_gettraff(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct ep_traff_req req;
     struct store *st = ep_traff_begin(ctx, q, r, &req);
     if (!st)

@@ -8,11 +8,18 @@
  * embeds still get a picture, and a size above the maximum or anything
  * that is not a number is a 400. A host without data gets a valid, empty
  * chart, not an error: billing pages embed the image for every customer. */
-#include "http/endpoints.h"
+#include "http/ep_graph.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+
+#include "http/context.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/ep_period.h"
+#include "http/query.h"
+#include "http/reply.h"
 
 static int parse_size(const struct query *q, const char *key, int def, int min, int max, int *out,
                       const char **why, const char *reason)
@@ -78,7 +85,7 @@ static int graph_reply(const struct graph_req *req, bool dump, const struct grap
             reply_take(r, 200, REPLY_PNG, png, len);
             r->body_free = chart_free;
         } else if (rc == -ENOENT) {
-            reply_error(r, 500, "chart font not found (set CHARTS_FONT)");
+            reply_refuse(r, 500, "chart font not found (set CHARTS_FONT)", NULL);
             rc = 0;
         }
     }
@@ -86,13 +93,14 @@ static int graph_reply(const struct graph_req *req, bool dump, const struct grap
     return rc;
 }
 
-int ep_graph(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_graph(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
+    const struct query *q = call->q;
     struct graph_req req;
     bool dump = false;
     const char *why = NULL;
     if (ep_graph_parse(q, (int64_t)time(NULL), &req, &dump, &why) < 0) {
-        reply_error(r, 400, why);
+        reply_refuse(r, 400, why, NULL);
         return 0;
     }
     /* The title is drawn before the networks are let go (graph_reply). */

@@ -7,34 +7,41 @@
  * the answer nor its timing tells which names exist. The session's secret
  * goes only into an HttpOnly, SameSite=Strict cookie; the page gets the
  * CSRF token instead, which it sends back with every change. */
-#include "http/endpoints.h"
+#include "http/ep_login.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "auth/ratelimit.h"
+#include "auth/session.h"
 #include "auth/users.h"
 #include "http/body.h"
+#include "http/context.h"
 #include "http/cookie.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/gate.h"
+#include "http/reply.h"
 
 #define COOKIE_ATTRS "; Path=/; HttpOnly; SameSite=Strict"
 
-int ep_login_parse(const json_t *body, struct ep_login_req *out, struct ep_refusal *ref)
+int ep_login_parse(const json_t *body, struct ep_login_req *out, struct http_refusal *ref)
 {
     size_t n = 0;
-    *ref = (struct ep_refusal){400, NULL, NULL};
+    *ref = (struct http_refusal){400, NULL, NULL};
     if (!body) {
         ref->why = "request body must be a JSON object";
         return -EINVAL;
     }
     if (body_string(body, "user", &out->user, &n) < 0 || n == 0) {
-        *ref = (struct ep_refusal){400, "user: a user name", "user"};
+        *ref = (struct http_refusal){400, "user: a user name", "user"};
         return -EINVAL;
     }
     if (body_string(body, "password", &out->password, &out->password_len) < 0 ||
         out->password_len == 0) {
-        *ref = (struct ep_refusal){400, "password: the user's password", "password"};
+        *ref = (struct http_refusal){400, "password: the user's password", "password"};
         return -EINVAL;
     }
     return 0;
@@ -63,7 +70,7 @@ static int login_checked(struct http_ctx *ctx, const struct http_call *call,
         rc = session_create(db, id, now, token);
     ep_app_put(ctx, db, rc);
     if (rc == -EACCES) {
-        ep_error(r, 401, "wrong user name or password", NULL);
+        reply_refuse(r, 401, "wrong user name or password", NULL);
         return 0;
     }
     if (rc < 0) {
@@ -85,9 +92,9 @@ static int login_checked(struct http_ctx *ctx, const struct http_call *call,
 int ep_login(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
     struct ep_login_req req;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     if (ep_login_parse(call->body, &req, &ref) < 0) {
-        ep_refuse(r, &ref);
+        reply_refuse(r, ref.status, ref.why, ref.field);
         return 0;
     }
     int64_t now = (int64_t)time(NULL);
@@ -95,7 +102,7 @@ int ep_login(struct http_ctx *ctx, const struct http_call *call, struct http_rep
     if (wait) {
         char why[80];
         (void)snprintf(why, sizeof(why), "too many failed logins; try again in %u s", wait);
-        ep_error(r, 429, why, NULL);
+        reply_refuse(r, 429, why, NULL);
         reply_retry_after(r, wait);
         return 0;
     }
@@ -125,7 +132,7 @@ int ep_session(struct http_ctx *ctx, const struct http_call *call, struct http_r
 {
     (void)ctx;
     if (call->who->kind != GATE_SESSION) {
-        ep_error(r, 401, "not logged in", NULL);
+        reply_refuse(r, 401, "not logged in", NULL);
         return 0;
     }
     return session_json(r, call->who->session.name, call->who->session.csrf);

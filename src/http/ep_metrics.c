@@ -8,11 +8,16 @@
  * exporters x reasons. Label values are escaped although addresses and
  * reason names never need it, so that a future label cannot break the
  * format. */
-#include "http/endpoints.h"
+#include "http/endpoint.h"
 
 #include <errno.h>
 #include <inttypes.h>
 
+#include "daemon/status.h"
+#include "http/context.h"
+#include "http/dbpool.h"
+#include "http/ep_common.h"
+#include "http/reply.h"
 #include "http/textbuf.h"
 
 #define PFX "ophanimflow_"
@@ -195,9 +200,9 @@ static void http(struct textbuf *b, const struct http_ctx *ctx)
                    (uint64_t)atomic_load(&ctx->counters.slow_closed));
 }
 
-int ep_metrics(struct http_ctx *ctx, const struct query *q, struct http_reply *r)
+int ep_metrics(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
-    (void)q;
+    (void)call;
     struct textbuf b;
     textbuf_init(&b);
     struct status *s = ctx->board ? status_board_get(ctx->board) : NULL;

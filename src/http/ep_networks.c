@@ -3,26 +3,32 @@
  * the dashboard, applied to the running collector at once
  * (daemon/networks.h). A network is named by its canonical text, so
  * "2001:DB8::/32" and "2001:db8::/32" are one network. */
-#include "http/endpoints.h"
+#include "http/ep_networks.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "daemon/networks.h"
 #include "http/body.h"
+#include "http/context.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
 
-int ep_network_parse(const json_t *body, struct ep_network_req *out, struct ep_refusal *ref)
+int ep_network_parse(const json_t *body, struct ep_network_req *out, struct http_refusal *ref)
 {
     const char *cidr = NULL;
     size_t n = 0;
-    *ref = (struct ep_refusal){400, NULL, NULL};
+    *ref = (struct http_refusal){400, NULL, NULL};
     if (!body) {
         ref->why = "request body must be a JSON object";
         return -EINVAL;
     }
     if (body_string(body, "cidr", &cidr, &n) < 0 || n != strlen(cidr) ||
         networks_canon(cidr, out->cidr, sizeof(out->cidr)) < 0) {
-        *ref =
-            (struct ep_refusal){400, "cidr: a network such as 10.1.0.0/16, host bits zero", "cidr"};
+        *ref = (struct http_refusal){400, "cidr: a network such as 10.1.0.0/16, host bits zero",
+                                     "cidr"};
         return -EINVAL;
     }
     out->description = "";
@@ -31,7 +37,7 @@ int ep_network_parse(const json_t *body, struct ep_network_req *out, struct ep_r
         out->description = "";
         n = 0;
     } else if (rc < 0 || !networks_desc_ok(out->description, n)) {
-        *ref = (struct ep_refusal){
+        *ref = (struct http_refusal){
             400, "description: at most 128 bytes, without control characters", "description"};
         return -EINVAL;
     }
@@ -79,19 +85,19 @@ static int networks_get(struct http_ctx *ctx, struct http_reply *r)
 static int networks_post(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
     struct ep_network_req req;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     if (ep_network_parse(call->body, &req, &ref) < 0) {
-        ep_refuse(r, &ref);
+        reply_refuse(r, ref.status, ref.why, ref.field);
         return 0;
     }
     char canon[NETS_CIDR_STRLEN];
     int rc = networks_add(ctx->networks, req.cidr, req.description, canon, sizeof(canon));
     if (rc == -EEXIST) {
-        ep_error(r, 409, "that network is listed already", "cidr");
+        reply_refuse(r, 409, "that network is listed already", "cidr");
         return 0;
     }
     if (rc == -ENOSPC) {
-        ep_error(r, 409, "too many networks added in the dashboard (at most 10000)", "cidr");
+        reply_refuse(r, 409, "too many networks added in the dashboard (at most 10000)", "cidr");
         return 0;
     }
     if (rc < 0) {
@@ -109,14 +115,14 @@ static int networks_del(struct http_ctx *ctx, const struct http_call *call, stru
     const char *cidr = query_get(call->q, "cidr");
     char canon[NETS_CIDR_STRLEN];
     if (!cidr || networks_canon(cidr, canon, sizeof(canon)) < 0) {
-        ep_error(r, 400, "cidr: a network such as 10.1.0.0/16, host bits zero", "cidr");
+        reply_refuse(r, 400, "cidr: a network such as 10.1.0.0/16, host bits zero", "cidr");
         return 0;
     }
     int rc = networks_delete(ctx->networks, canon);
     if (rc == -ENOENT)
-        ep_error(r, 404, "no such network", "cidr");
+        reply_refuse(r, 404, "no such network", "cidr");
     else if (rc == -EPERM)
-        ep_error(r, 409, "defined in the config file; edit it there", "cidr");
+        reply_refuse(r, 409, "defined in the config file; edit it there", "cidr");
     else if (rc < 0)
         ep_app_error(r, rc);
     else
@@ -127,7 +133,7 @@ static int networks_del(struct http_ctx *ctx, const struct http_call *call, stru
 int ep_networks(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
 {
     if (call->method != HTTP_GET && call->method != HTTP_HEAD && !ctx->networks) {
-        ep_error(r, 503, "networks cannot be changed without the collector", NULL);
+        reply_refuse(r, 503, "networks cannot be changed without the collector", NULL);
         return 0;
     }
     if (call->method == HTTP_POST)

@@ -5,11 +5,15 @@
  * ("-1 month" from 31 March lands on 3 March, as mktime normalizes it
  * too), the others are fixed spans. /api/v1/series uses the same names so
  * that a chart and its numbers cover the same range. */
-#include "http/endpoints.h"
+#include "http/ep_period.h"
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+
+#include "http/endpoint.h"
+#include "http/query.h"
+#include "http/reply.h"
 
 static int64_t local_shift(int64_t now, int months, int years, bool midnight)
 {

@@ -9,11 +9,13 @@
  * once without versioned file names. The Content-Security-Policy lets the
  * page run only its own scripts and styles and talk only to its own
  * server: even a bug that let data into the markup could not run it. */
-#include "http/endpoints.h"
+#include "http/ep_static.h"
 
 #include <stdbool.h>
 #include <string.h>
 
+#include "http/endpoint.h"
+#include "http/reply.h"
 #include "http/router.h"
 #include "http/webfiles.h"
 
@@ -48,7 +50,7 @@ int ep_static_file(const char *name, const char *if_none_match, struct http_repl
 {
     const struct web_file *f = webfiles_find(name);
     if (!f) {
-        reply_error(r, 404, "not found");
+        reply_refuse(r, 404, "not found", NULL);
         return 0;
     }
     reply_fini(r);
@@ -73,8 +75,14 @@ int ep_static(const char *path, const char *if_none_match, struct http_reply *r)
     char buf[ROUTER_MAX_PATH];
     const char *name = router_asset(path, buf, sizeof(buf));
     if (!name) {
-        reply_error(r, 404, "not found");
+        reply_refuse(r, 404, "not found", NULL);
         return 0;
     }
     return ep_static_file(name, if_none_match, r);
+}
+
+int ep_ui(struct http_ctx *ctx, const struct http_call *call, struct http_reply *r)
+{
+    (void)ctx;
+    return ep_static(call->path, call->if_none_match, r);
 }

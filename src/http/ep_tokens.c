@@ -1,7 +1,7 @@
 /* http/ep_tokens.c: /api/v1/tokens (GET, POST, DELETE ?id=): API tokens
  * for scripts (auth/tokens.h). A new token's text is in the answer to its
  * POST and nowhere else: only its hash is kept. */
-#include "http/endpoints.h"
+#include "http/ep_tokens.h"
 
 #include <errno.h>
 #include <string.h>
@@ -9,17 +9,21 @@
 
 #include "auth/tokens.h"
 #include "http/body.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/query.h"
+#include "http/reply.h"
 
-int ep_token_parse(const json_t *body, const char **name, struct ep_refusal *ref)
+int ep_token_parse(const json_t *body, const char **name, struct http_refusal *ref)
 {
     size_t n = 0;
-    *ref = (struct ep_refusal){400, NULL, NULL};
+    *ref = (struct http_refusal){400, NULL, NULL};
     if (!body) {
         ref->why = "request body must be a JSON object";
         return -EINVAL;
     }
     if (body_string(body, "name", name, &n) < 0 || !tokens_name_ok(*name, n)) {
-        *ref = (struct ep_refusal){400, "name: 1 to 64 bytes without control characters", "name"};
+        *ref = (struct http_refusal){400, "name: 1 to 64 bytes without control characters", "name"};
         return -EINVAL;
     }
     return 0;
@@ -51,16 +55,16 @@ static int tokens_get(struct sqlite3 *db, const struct http_call *call, struct h
 static int tokens_post(struct sqlite3 *db, const struct http_call *call, struct http_reply *r)
 {
     const char *name = NULL;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     if (ep_token_parse(call->body, &name, &ref) < 0) {
-        ep_refuse(r, &ref);
+        reply_refuse(r, ref.status, ref.why, ref.field);
         return 0;
     }
     int64_t id = 0;
     char token[TOKENS_TEXT_LEN + 1];
     int rc = tokens_create(db, name, (int64_t)time(NULL), &id, token);
     if (rc == -ENOSPC) {
-        ep_error(r, 409, "too many tokens (at most 1000)", "name");
+        reply_refuse(r, 409, "too many tokens (at most 1000)", "name");
         return 0;
     }
     if (rc < 0)
@@ -75,12 +79,12 @@ static int tokens_del(struct sqlite3 *db, const struct http_call *call, struct h
 {
     int64_t id = 0;
     if (query_int(call->q, "id", 1, INT64_MAX, &id) < 0 || id == 0) {
-        ep_error(r, 400, "id: a token's id", "id");
+        reply_refuse(r, 400, "id: a token's id", "id");
         return 0;
     }
     int rc = tokens_delete(db, id);
     if (rc == -ENOENT) {
-        ep_error(r, 404, "no such token", "id");
+        reply_refuse(r, 404, "no such token", "id");
         return 0;
     }
     if (rc == 0)

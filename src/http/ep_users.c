@@ -4,7 +4,7 @@
  * the last user cannot lock everyone out from the dashboard. A password
  * change ends the user's other sessions: whoever else was logged in as
  * that user (perhaps with the old password) must log in again. */
-#include "http/endpoints.h"
+#include "http/ep_users.h"
 
 #include <errno.h>
 #include <string.h>
@@ -13,22 +13,27 @@
 #include "auth/password.h"
 #include "auth/users.h"
 #include "http/body.h"
+#include "http/endpoint.h"
+#include "http/ep_common.h"
+#include "http/gate.h"
+#include "http/query.h"
+#include "http/reply.h"
 
-int ep_user_parse(const json_t *body, struct ep_user_req *out, struct ep_refusal *ref)
+int ep_user_parse(const json_t *body, struct ep_user_req *out, struct http_refusal *ref)
 {
     size_t n = 0;
-    *ref = (struct ep_refusal){400, NULL, NULL};
+    *ref = (struct http_refusal){400, NULL, NULL};
     if (!body) {
         ref->why = "request body must be a JSON object";
         return -EINVAL;
     }
     if (body_string(body, "name", &out->name, &n) < 0 || !users_name_ok(out->name, n)) {
-        *ref = (struct ep_refusal){400, "name: 1 to 64 letters, digits, '.', '_' or '-'", "name"};
+        *ref = (struct http_refusal){400, "name: 1 to 64 letters, digits, '.', '_' or '-'", "name"};
         return -EINVAL;
     }
     if (body_string(body, "password", &out->password, &out->password_len) < 0 ||
         !password_ok(out->password, out->password_len)) {
-        *ref = (struct ep_refusal){400, "password: 8 to 1024 bytes", "password"};
+        *ref = (struct http_refusal){400, "password: 8 to 1024 bytes", "password"};
         return -EINVAL;
     }
     return 0;
@@ -57,19 +62,19 @@ static int users_get(struct sqlite3 *db, struct http_reply *r)
 static int users_post(struct sqlite3 *db, const struct http_call *call, struct http_reply *r)
 {
     struct ep_user_req req;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     if (ep_user_parse(call->body, &req, &ref) < 0) {
-        ep_refuse(r, &ref);
+        reply_refuse(r, ref.status, ref.why, ref.field);
         return 0;
     }
     int64_t now = (int64_t)time(NULL);
     int rc = users_add(db, req.name, req.password, req.password_len, now);
     if (rc == -EEXIST) {
-        ep_error(r, 409, "a user of that name exists", "name");
+        reply_refuse(r, 409, "a user of that name exists", "name");
         return 0;
     }
     if (rc == -ENOSPC) {
-        ep_error(r, 409, "too many users (at most 1000)", "name");
+        reply_refuse(r, 409, "too many users (at most 1000)", "name");
         return 0;
     }
     if (rc < 0)
@@ -84,16 +89,16 @@ static int users_del(struct sqlite3 *db, const struct http_call *call, struct ht
 {
     const char *name = query_get(call->q, "name");
     if (!name || !name[0]) {
-        ep_error(r, 400, "name: the user to remove", "name");
+        reply_refuse(r, 400, "name: the user to remove", "name");
         return 0;
     }
     if (call->who->kind == GATE_SESSION && strcmp(name, call->who->session.name) == 0) {
-        ep_error(r, 409, "you cannot delete the user you are logged in as", "name");
+        reply_refuse(r, 409, "you cannot delete the user you are logged in as", "name");
         return 0;
     }
     int rc = users_delete(db, name);
     if (rc == -ENOENT) {
-        ep_error(r, 404, "no such user", "name");
+        reply_refuse(r, 404, "no such user", "name");
         return 0;
     }
     if (rc == 0)
@@ -119,9 +124,9 @@ int ep_users(struct http_ctx *ctx, const struct http_call *call, struct http_rep
 static int password_post(struct sqlite3 *db, const struct http_call *call, struct http_reply *r)
 {
     struct ep_user_req req;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     if (ep_user_parse(call->body, &req, &ref) < 0) {
-        ep_refuse(r, &ref);
+        reply_refuse(r, ref.status, ref.why, ref.field);
         return 0;
     }
     /* Your own password: this session stays, the others end. */
@@ -132,7 +137,7 @@ static int password_post(struct sqlite3 *db, const struct http_call *call, struc
     int rc = users_set_password(db, req.name, req.password, req.password_len, keep, false,
                                 (int64_t)time(NULL), NULL);
     if (rc == -ENOENT) {
-        ep_error(r, 404, "no such user", "name");
+        reply_refuse(r, 404, "no such user", "name");
         return 0;
     }
     if (rc == 0)

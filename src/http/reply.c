@@ -1,5 +1,7 @@
-/* http/reply.c: filling replies. Error replies are one line of plain text
- * so that a client, a log or curl shows the reason as it is. */
+/* http/reply.c: filling replies. A refusal is kept as its status and
+ * reason until the request layer writes it, once, in the form of the
+ * route: one line of plain text (so that a client, a log or curl shows the
+ * reason as it is) or the JSON object the dashboard reads. */
 #include "http/reply.h"
 
 #include <assert.h>
@@ -18,20 +20,63 @@ void reply_static(struct http_reply *r, unsigned status, const char *text)
     r->body_free = NULL;
 }
 
-void reply_error(struct http_reply *r, unsigned status, const char *reason)
+void reply_refuse(struct http_reply *r, unsigned status, const char *why, const char *field)
 {
     reply_fini(r);
-    size_t n = strlen(reason);
+    r->status = status;
+    r->type = REPLY_TEXT;
+    (void)snprintf(r->reason, sizeof(r->reason), "%s", why);
+    r->refusal = (struct http_refusal){status, r->reason, field};
+}
+
+static void render_text(struct http_reply *r, const struct http_refusal *ref)
+{
+    size_t n = strlen(ref->why);
     char *b = malloc(n + 2);
     if (!b) {
         /* Still an answer with the right status, only without the reason. */
-        reply_static(r, status, "error\n");
+        reply_static(r, ref->status, "error\n");
         return;
     }
-    memcpy(b, reason, n);
+    memcpy(b, ref->why, n);
     b[n] = '\n';
     b[n + 1] = '\0';
-    reply_take(r, status, REPLY_TEXT, b, n + 1);
+    reply_take(r, ref->status, REPLY_TEXT, b, n + 1);
+}
+
+static void render_json(struct http_reply *r, const struct http_refusal *ref)
+{
+    json_t *j = json_pack("{s:s,s:s*}", "error", ref->why, "field", ref->field);
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!s) {
+        /* Still an answer with the right status, only without the reason. */
+        reply_fini(r);
+        r->status = ref->status;
+        r->type = REPLY_JSON;
+        r->body = "{\"error\":\"out of memory\"}";
+        r->len = strlen(r->body);
+        return;
+    }
+    reply_take(r, ref->status, REPLY_JSON, s, strlen(s));
+    r->no_store = true;
+}
+
+void reply_render(struct http_reply *r, enum reply_form form)
+{
+    if (!r->refusal.status)
+        return;
+    /* The reason is read from the reply's own copy (refusal.why would not
+     * follow a reply copied by value), and copied out before the body
+     * replaces it. */
+    char why[REPLY_MAX_REASON];
+    (void)snprintf(why, sizeof(why), "%s", r->reason);
+    struct http_refusal ref = {r->refusal.status, why, r->refusal.field};
+    r->refusal.status = 0;
+    if (form == REPLY_FORM_JSON)
+        render_json(r, &ref);
+    else
+        render_text(r, &ref);
 }
 
 void reply_take(struct http_reply *r, unsigned status, const char *type, void *body, size_t len)
@@ -84,4 +129,5 @@ void reply_fini(struct http_reply *r)
     r->body = NULL;
     r->len = 0;
     r->body_free = NULL;
+    r->refusal.status = 0;
 }

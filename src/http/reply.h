@@ -20,6 +20,21 @@
 
 #define REPLY_MAX_HEADERS 6
 
+#define REPLY_MAX_REASON 256 /* bytes of a refusal's reason, its '\0' included */
+
+/* Why a request is refused: the status, a one-line reason (no newline)
+ * and the form field at fault (NULL when none is). */
+struct http_refusal {
+    unsigned status;
+    const char *why;
+    const char *field;
+};
+
+/* How a refusal is written: "reason\n" in text/plain for the original's
+ * endpoints and /metrics, {"error":reason} (with "field" when there is
+ * one) in application/json under /api/v1/, as the dashboard reads them. */
+enum reply_form { REPLY_FORM_TEXT, REPLY_FORM_JSON };
+
 /* A header to send beside the ones every reply gets. */
 struct reply_header {
     const char *name;
@@ -39,14 +54,24 @@ struct http_reply {
     /* Values of headers made per reply (reply_cookie, reply_retry_after). */
     char cookie[128];
     char retry[24];
+    /* A refusal not written yet (reply_refuse); status 0 when none. */
+    struct http_refusal refusal;
+    char reason[REPLY_MAX_REASON]; /* what refusal.why points to */
 };
 
 /* A static text body: status and one line (a newline is part of text). */
 void reply_static(struct http_reply *r, unsigned status, const char *text);
 
-/* A refusal: status and a one-line reason, "reason\n" in text/plain. The
- * reason is static. */
-void reply_error(struct http_reply *r, unsigned status, const char *reason);
+/* A refusal: status, a one-line reason (copied; cut at
+ * REPLY_MAX_REASON - 1 bytes, which our reasons never reach) and the
+ * field at fault (static; NULL when none). The status is set at once; the
+ * body is written by reply_render, in the form of the route, which only
+ * the request layer knows. */
+void reply_refuse(struct http_reply *r, unsigned status, const char *why, const char *field);
+
+/* Writes a pending refusal in the given form; does nothing when there is
+ * none. Headers added to the reply stay. */
+void reply_render(struct http_reply *r, enum reply_form form);
 
 /* Takes a malloc'd body of len bytes. */
 void reply_take(struct http_reply *r, unsigned status, const char *type, void *body, size_t len);
@@ -67,7 +92,8 @@ void reply_cookie(struct http_reply *r, const char *value);
 /* Retry-After: seconds. */
 void reply_retry_after(struct http_reply *r, unsigned seconds);
 
-/* Releases an owned body. NULL-safe; the reply is then empty. */
+/* Releases an owned body and forgets a pending refusal. NULL-safe; the
+ * reply is then empty. */
 void reply_fini(struct http_reply *r);
 
 #endif

@@ -1,9 +1,9 @@
 /* http/request.c: the steps of a request (see request.h), each a
- * function that fills the reply when it refuses. The table of routes says
- * for each path which methods it takes, who may call it, and which kind of
- * endpoint answers: one that reads only the query (the original's and the
- * data API's), or one of the dashboard's, which also gets the method, the
- * JSON body and the caller (endpoints.h). */
+ * function that fills the reply when it refuses. What a step needs to know
+ * about the route (its methods, who may call it, whether a change needs
+ * the CSRF token, the form of its refusals, its endpoint) is in the
+ * route's row (http/router.h); every endpoint gets the same struct
+ * http_call (http/endpoint.h). */
 #include "http/request.h"
 
 #include <errno.h>
@@ -14,45 +14,10 @@
 #include <time.h>
 
 #include "http/body.h"
+#include "http/context.h"
+#include "http/ep_common.h"
+#include "http/query.h"
 #include "util/parse.h"
-
-/* Who may call a route. */
-enum access {
-    ACCESS_PUBLIC,   /* anyone (the modules: each module decides) */
-    ACCESS_ALLOW,    /* the clients of ENDPOINTS_HOSTS */
-    ACCESS_LOGIN,    /* a session or an API token */
-    ACCESS_IDENTIFY, /* anyone, the endpoint sees who (session, logout) */
-};
-
-#define GETS (HTTP_GET | HTTP_HEAD)
-
-struct rule {
-    unsigned methods; /* enum http_method bits */
-    enum access access;
-    bool api;             /* refusals as JSON */
-    ep_handler get;       /* an endpoint that reads only the query */
-    ep_call_handler call; /* a dashboard endpoint */
-};
-
-static const struct rule rules[ROUTE__COUNT] = {
-    [ROUTE_MODULES] = {GETS, ACCESS_PUBLIC, false, NULL, NULL},
-    [ROUTE_STATIC] = {GETS, ACCESS_PUBLIC, false, NULL, NULL},
-    [ROUTE_METRICS] = {GETS, ACCESS_ALLOW, false, ep_metrics, NULL},
-    [ROUTE_API_HOSTS] = {GETS, ACCESS_LOGIN, true, ep_api_hosts, NULL},
-    [ROUTE_API_SERIES] = {GETS, ACCESS_LOGIN, true, ep_api_series, NULL},
-    [ROUTE_API_TRAFFIC] = {GETS, ACCESS_LOGIN, true, ep_api_traffic, NULL},
-    [ROUTE_API_TOP] = {GETS, ACCESS_LOGIN, true, ep_api_top, NULL},
-    [ROUTE_API_STATUS] = {GETS, ACCESS_LOGIN, true, ep_api_status, NULL},
-    [ROUTE_API_GRAPH] = {GETS, ACCESS_LOGIN, true, ep_graph, NULL},
-    [ROUTE_API_SYSTEM] = {GETS, ACCESS_LOGIN, true, ep_api_system, NULL},
-    [ROUTE_API_LOGIN] = {HTTP_POST, ACCESS_PUBLIC, true, NULL, ep_login},
-    [ROUTE_API_LOGOUT] = {HTTP_POST, ACCESS_IDENTIFY, true, NULL, ep_logout},
-    [ROUTE_API_SESSION] = {GETS, ACCESS_IDENTIFY, true, NULL, ep_session},
-    [ROUTE_API_NETWORKS] = {GETS | HTTP_POST | HTTP_DELETE, ACCESS_LOGIN, true, NULL, ep_networks},
-    [ROUTE_API_USERS] = {GETS | HTTP_POST | HTTP_DELETE, ACCESS_LOGIN, true, NULL, ep_users},
-    [ROUTE_API_PASSWORD] = {HTTP_POST, ACCESS_LOGIN, true, NULL, ep_users_password},
-    [ROUTE_API_TOKENS] = {GETS | HTTP_POST | HTTP_DELETE, ACCESS_LOGIN, true, NULL, ep_tokens},
-};
 
 static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
                               const char *value, size_t vlen)
@@ -64,16 +29,6 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 }
 
 /* ---- who may ---- */
-
-static bool client_allowed(struct http_ctx *ctx, struct MHD_Connection *c)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    pthread_rwlock_rdlock(&ctx->allow_lock);
-    bool ok = ctx->allow.n == 0 || (ci && allow_sockaddr(&ctx->allow, ci->client_addr));
-    pthread_rwlock_unlock(&ctx->allow_lock);
-    return ok;
-}
 
 static enum MHD_Result on_cookie_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                         const char *value)
@@ -90,26 +45,27 @@ static enum MHD_Result on_cookie_header(void *cls, enum MHD_ValueKind kind, cons
 static bool gate(struct http_ctx *ctx, struct MHD_Connection *c, struct http_req *q,
                  struct http_reply *r)
 {
-    enum access access = rules[q->route].access;
-    if (access != ACCESS_LOGIN && access != ACCESS_IDENTIFY)
+    enum route_access access = q->route->access;
+    if (access != ROUTE_LOGIN && access != ROUTE_IDENTIFY)
         return true;
-    struct gate_in in = {.changes = q->method == HTTP_POST || q->method == HTTP_DELETE};
+    struct gate_in in = {.changes = q->route->csrf &&
+                                    (q->method == HTTP_POST || q->method == HTTP_DELETE)};
     (void)MHD_get_connection_values(c, MHD_HEADER_KIND, on_cookie_header, &in);
     in.authorization =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     in.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
     switch (gate_check(ctx->app, &in, (int64_t)time(NULL), &q->who)) {
     case GATE_NO_STORE:
-        ep_error(r, 503, "store unavailable", NULL);
+        reply_refuse(r, 503, "store unavailable", NULL);
         return false;
     case GATE_CSRF:
-        ep_error(r, 403, "missing or wrong CSRF token", NULL);
+        reply_refuse(r, 403, "missing or wrong CSRF token", NULL);
         return false;
     case GATE_OK:
         break;
     }
-    if (access == ACCESS_LOGIN && q->who.kind == GATE_NOBODY) {
-        ep_error(r, 401, "login required", NULL);
+    if (access == ROUTE_LOGIN && q->who.kind == GATE_NOBODY) {
+        reply_refuse(r, 401, "login required", NULL);
         reply_header(r, "WWW-Authenticate", "Bearer");
         return false;
     }
@@ -163,17 +119,17 @@ static bool body_allowed(struct MHD_Connection *c, struct http_req *q, struct ht
         return true;
     if (q->method != HTTP_POST) {
         /* Refused before the body is read; libmicrohttpd then closes. */
-        reply_error(r, 413, "request body not accepted");
+        reply_refuse(r, 413, "request body not accepted", NULL);
         return false;
     }
     const char *type =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (!body_type_json(type)) {
-        reply_error(r, 400, "Content-Type must be application/json");
+        reply_refuse(r, 400, "Content-Type must be application/json", NULL);
         return false;
     }
     if (len > BODY_MAX) {
-        reply_error(r, 413, "request body too large (at most 16384 bytes)");
+        reply_refuse(r, 413, "request body too large (at most 16384 bytes)", NULL);
         return false;
     }
     return true;
@@ -186,19 +142,18 @@ static bool headers_ok(struct http_ctx *ctx, struct MHD_Connection *c, const cha
                        struct http_reply *r)
 {
     if (uri_too_long) {
-        reply_error(r, 400, "request URI too long");
+        reply_refuse(r, 400, "request URI too long", NULL);
         return false;
     }
     q->route = router_path(url);
-    if (q->route == ROUTE_NONE) {
-        reply_error(r, 404, "not found");
+    if (!q->route) {
+        reply_refuse(r, 404, "not found", NULL);
         return false;
     }
-    const struct rule *rule = &rules[q->route];
     q->method = method_of(method);
-    if (!(q->method & rule->methods)) {
-        reply_error(r, 405, "method not allowed");
-        reply_header(r, MHD_HTTP_HEADER_ALLOW, allow_header(rule->methods));
+    if (!(q->method & q->route->methods)) {
+        reply_refuse(r, 405, "method not allowed", NULL);
+        reply_header(r, MHD_HTTP_HEADER_ALLOW, allow_header(q->route->methods));
         return false;
     }
     return gate(ctx, c, q, r) && body_allowed(c, q, r);
@@ -206,49 +161,33 @@ static bool headers_ok(struct http_ctx *ctx, struct MHD_Connection *c, const cha
 
 /* ---- when the request is complete ---- */
 
-/* The endpoint of a request to "/", by its module; the reply for a
- * refusal otherwise (handler NULL). */
-static ep_handler pick_module(struct http_ctx *ctx, struct MHD_Connection *c, const struct query *q,
-                              struct http_reply *r)
+/* What the endpoint gets of the request. */
+static void call_init(struct MHD_Connection *c, const char *url, const struct http_req *q,
+                      const struct query *qs, struct http_call *call)
 {
-    switch (router_module(query_get(q, "module"))) {
-    case ROUTE_MOD_INDEX:
-        return ep_index;
-    case ROUTE_MOD_GRAPH:
-        if (client_allowed(ctx, c))
-            return ep_graph;
-        reply_static(r, 403, "GRAPH:DENIED"); /* the original's body, to the byte */
-        return NULL;
-    case ROUTE_MOD_GETTRAFF:
-        if (client_allowed(ctx, c))
-            return ep_gettraff;
-        reply_static(r, 403, "GETTRAFF:DENIED");
-        return NULL;
-    default:
-        reply_error(r, 400, "unknown module");
-        return NULL;
-    }
-}
-
-static int call_endpoint(struct http_ctx *ctx, struct MHD_Connection *c, struct http_req *q,
-                         const struct query *qs, struct http_reply *r)
-{
-    struct http_call call = {.q = qs, .method = q->method, .who = &q->who};
+    *call = (struct http_call){.q = qs, .method = q->method, .who = &q->who, .path = url};
+    call->if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!ci || allow_from_sockaddr(ci->client_addr, &call.client) < 0)
-        memset(&call.client, 0, sizeof(call.client));
+    if (!ci || allow_from_sockaddr(ci->client_addr, &call->client) < 0)
+        memset(&call->client, 0, sizeof(call->client));
+}
+
+/* The route's endpoint, with the body's JSON when one came. */
+static int call_endpoint(struct http_ctx *ctx, struct http_req *q, struct http_call *call,
+                         struct http_reply *r)
+{
     json_t *body = NULL;
     if (q->has_body) {
         const char *why = NULL;
         int rc = body_parse(q->body ? q->body : "", q->len, &body, &why);
         if (rc < 0) {
-            reply_error(r, rc == -E2BIG ? 413 : 400, why);
+            reply_refuse(r, rc == -E2BIG ? 413 : 400, why, NULL);
             return 0;
         }
     }
-    call.body = body;
-    int rc = rules[q->route].call(ctx, &call, r);
+    call->body = body;
+    int rc = q->route->handler(ctx, call, r);
     json_decref(body);
     return rc;
 }
@@ -257,47 +196,25 @@ static void handle(struct http_ctx *ctx, struct MHD_Connection *c, const char *u
                    struct http_req *q, struct http_reply *r)
 {
     if (q->too_big) {
-        reply_error(r, 413, "request body too large (at most 16384 bytes)");
+        reply_refuse(r, 413, "request body too large (at most 16384 bytes)", NULL);
         return;
     }
     struct query qs;
     query_init(&qs);
     (void)MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, on_arg, &qs);
     if (qs.st != QUERY_OK) {
-        reply_error(r, 400, query_status_reason(qs.st));
+        reply_refuse(r, 400, query_status_reason(qs.st), NULL);
         return;
     }
-    const struct rule *rule = &rules[q->route];
+    struct http_call call;
+    call_init(c, url, q, &qs, &call);
     int rc = 0;
-    if (q->route == ROUTE_STATIC) {
-        rc = ep_static(url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"), r);
-    } else if (q->route == ROUTE_MODULES) {
-        ep_handler h = pick_module(ctx, c, &qs, r);
-        rc = h ? h(ctx, &qs, r) : 0;
-    } else if (rule->access == ACCESS_ALLOW && !client_allowed(ctx, c)) {
+    if (q->route->access == ROUTE_ALLOWLIST && !ep_client_allowed(ctx, &call))
         reply_static(r, 403, "DENIED");
-    } else if (rule->call) {
-        rc = call_endpoint(ctx, c, q, &qs, r);
-    } else {
-        rc = rule->get(ctx, &qs, r);
-    }
+    else
+        rc = call_endpoint(ctx, q, &call, r);
     if (rc < 0)
-        reply_error(r, 500, "internal error");
-}
-
-/* Under /api/v1/ a refusal is {"error": reason}, as the dashboard reads
- * them; the endpoints shared with the original write plain text. */
-static void api_refusal_json(struct http_reply *r)
-{
-    if (r->status < 400 || !r->type || strcmp(r->type, REPLY_TEXT) != 0)
-        return;
-    char why[QUERY_MAX_VALUE];
-    size_t n = r->len < sizeof(why) ? r->len : sizeof(why) - 1;
-    memcpy(why, r->body ? r->body : "", n);
-    while (n > 0 && why[n - 1] == '\n')
-        n--;
-    why[n] = '\0';
-    ep_error(r, r->status, why, NULL);
+        reply_refuse(r, 500, "internal error", NULL);
 }
 
 /* Keeps what fits of a body; past BODY_MAX the rest is counted only. */
@@ -353,8 +270,8 @@ bool request_headers(struct http_ctx *ctx, struct MHD_Connection *c, const char 
 {
     if (headers_ok(ctx, c, url, method, uri_too_long, q, &q->reply))
         return true;
-    if (q->route == ROUTE_NONE ? api_path(url) : rules[q->route].api)
-        api_refusal_json(&q->reply);
+    bool api = q->route ? q->route->json : api_path(url);
+    reply_render(&q->reply, api ? REPLY_FORM_JSON : REPLY_FORM_TEXT);
     return false;
 }
 
@@ -374,6 +291,5 @@ void request_answer(struct http_ctx *ctx, struct MHD_Connection *c, const char *
                     struct http_req *q)
 {
     handle(ctx, c, url, q, &q->reply);
-    if (rules[q->route].api)
-        api_refusal_json(&q->reply);
+    reply_render(&q->reply, q->route->json ? REPLY_FORM_JSON : REPLY_FORM_TEXT);
 }

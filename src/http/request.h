@@ -9,7 +9,7 @@
  * applies, the body's JSON, and the endpoint. A refusal at any step is a
  * one-line reason with its status: plain text for the original's
  * endpoints, {"error": ...} under /api/v1/. One request is handled by one
- * thread at a time; the context is shared (see endpoints.h). */
+ * thread at a time; the context is shared (see http/context.h). */
 #ifndef OF_HTTP_REQUEST_H
 #define OF_HTTP_REQUEST_H
 
@@ -17,7 +17,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http/endpoints.h"
+#include "http/endpoint.h"
+#include "http/gate.h"
+#include "http/reply.h"
 #include "http/router.h"
 
 /* Bytes of an oversized body read (and dropped) before the connection is
@@ -26,8 +28,8 @@
 
 /* One request in progress. */
 struct http_req {
-    struct http_reply reply; /* filled as the request goes */
-    enum route route;
+    struct http_reply reply;   /* filled as the request goes */
+    const struct route *route; /* NULL: no such path */
     enum http_method method;
     bool answered; /* the reply is queued: whatever still comes is dropped */
     bool refused;  /* reply holds a refusal, to be sent once the request is in */

@@ -1,32 +1,37 @@
-/* http/router.c: request paths to endpoints. The path is first brought to
- * one form (single slashes, no trailing slash, the /of prefix and a final
- * index.php dropped) in a bounded buffer, then looked up in a table. */
+/* http/router.c: the table of routes, and request paths to its rows. The
+ * path is first brought to one form (single slashes, no trailing slash,
+ * the /of prefix and a final index.php dropped) in a bounded buffer, then
+ * looked up in the table. Each row says all there is to know about a
+ * route before its endpoint runs, so that the request layer has one place
+ * to look. */
 #include "http/router.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
-static const struct {
-    const char *path;
-    enum route route;
-} routes[] = {
-    {"", ROUTE_MODULES},
-    {"/api/v1/hosts", ROUTE_API_HOSTS},
-    {"/api/v1/series", ROUTE_API_SERIES},
-    {"/api/v1/traffic", ROUTE_API_TRAFFIC},
-    {"/api/v1/top", ROUTE_API_TOP},
-    {"/api/v1/status", ROUTE_API_STATUS},
-    {"/metrics", ROUTE_METRICS},
-    {"/api/v1/graph", ROUTE_API_GRAPH},
-    {"/api/v1/system", ROUTE_API_SYSTEM},
-    {"/api/v1/login", ROUTE_API_LOGIN},
-    {"/api/v1/logout", ROUTE_API_LOGOUT},
-    {"/api/v1/session", ROUTE_API_SESSION},
-    {"/api/v1/networks", ROUTE_API_NETWORKS},
-    {"/api/v1/users", ROUTE_API_USERS},
-    {"/api/v1/users/password", ROUTE_API_PASSWORD},
-    {"/api/v1/tokens", ROUTE_API_TOKENS},
+#define GETS   (HTTP_GET | HTTP_HEAD)
+#define CHANGE (GETS | HTTP_POST | HTTP_DELETE)
+
+/* path, folder, methods, who may call, CSRF, JSON refusals, endpoint */
+static const struct route routes[] = {
+    {"", false, GETS, ROUTE_OPEN, false, false, ep_modules},
+    {"/ui", true, GETS, ROUTE_OPEN, false, false, ep_ui},
+    {"/metrics", false, GETS, ROUTE_ALLOWLIST, false, false, ep_metrics},
+    {"/api/v1/hosts", false, GETS, ROUTE_LOGIN, false, true, ep_api_hosts},
+    {"/api/v1/series", false, GETS, ROUTE_LOGIN, false, true, ep_api_series},
+    {"/api/v1/traffic", false, GETS, ROUTE_LOGIN, false, true, ep_api_traffic},
+    {"/api/v1/top", false, GETS, ROUTE_LOGIN, false, true, ep_api_top},
+    {"/api/v1/status", false, GETS, ROUTE_LOGIN, false, true, ep_api_status},
+    {"/api/v1/graph", false, GETS, ROUTE_LOGIN, false, true, ep_graph},
+    {"/api/v1/system", false, GETS, ROUTE_LOGIN, false, true, ep_api_system},
+    {"/api/v1/login", false, HTTP_POST, ROUTE_OPEN, false, true, ep_login},
+    {"/api/v1/logout", false, HTTP_POST, ROUTE_IDENTIFY, true, true, ep_logout},
+    {"/api/v1/session", false, GETS, ROUTE_IDENTIFY, false, true, ep_session},
+    {"/api/v1/networks", false, CHANGE, ROUTE_LOGIN, true, true, ep_networks},
+    {"/api/v1/users", false, CHANGE, ROUTE_LOGIN, true, true, ep_users},
+    {"/api/v1/users/password", false, HTTP_POST, ROUTE_LOGIN, true, true, ep_users_password},
+    {"/api/v1/tokens", false, CHANGE, ROUTE_LOGIN, true, true, ep_tokens},
 };
 
 /* Collapses slashes and drops a trailing one. False when the path does not
@@ -77,20 +82,33 @@ const char *router_asset(const char *path, char *buf, size_t cap)
     return p + sizeof(ui) - 1;
 }
 
-enum route router_path(const char *path)
+/* Whether the canonical path p is the route's: its path, or for a folder
+ * a name in it. */
+static bool route_matches(const struct route *rt, const char *p)
+{
+    if (!rt->prefix)
+        return strcmp(p, rt->path) == 0;
+    size_t n = strlen(rt->path);
+    return strncmp(p, rt->path, n) == 0 && p[n] == '/' && p[n + 1] != '\0';
+}
+
+const struct route *router_path(const char *path)
 {
     char buf[ROUTER_MAX_PATH];
-    if (router_asset(path, buf, sizeof(buf)))
-        return ROUTE_STATIC;
     const char *p = canonical(path, buf, sizeof(buf));
     if (!p)
-        return ROUTE_NONE;
+        return NULL;
     if (strcmp(p, "/index.php") == 0)
         p = "";
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-        if (strcmp(p, routes[i].path) == 0)
-            return routes[i].route;
-    return ROUTE_NONE;
+        if (route_matches(&routes[i], p))
+            return &routes[i];
+    return NULL;
+}
+
+const struct route *router_route(size_t i)
+{
+    return i < sizeof(routes) / sizeof(routes[0]) ? &routes[i] : NULL;
 }
 
 enum route_module router_module(const char *name)

@@ -31,9 +31,13 @@
 
 #include <strings.h>
 
+#include "auth/ratelimit.h"
 #include "auth/secret.h"
-#include "http/endpoints.h"
+#include "chart/chart.h"
+#include "http/context.h"
+#include "http/dbpool.h"
 #include "http/guard.h"
+#include "http/query.h"
 #include "http/request.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -178,7 +182,8 @@ static enum MHD_Result on_headers(struct http_server *s, struct MHD_Connection *
     if (!q) {
         struct http_reply r = {.status = 503, .type = REPLY_TEXT};
         *req_cls = &answered;
-        reply_error(&r, 503, "out of memory");
+        reply_refuse(&r, 503, "out of memory", NULL);
+        reply_render(&r, REPLY_FORM_TEXT);
         return send_reply(s, c, &r);
     }
     *req_cls = q;

@@ -1,6 +1,6 @@
 /* http/server.h: the embedded HTTP server of `ophanimflow run`: the
  * original's ?module=graph and ?module=gettraff, the JSON API under
- * /api/v1/, /metrics and the web dashboard (see endpoints.h and README.md,
+ * /api/v1/, /metrics and the web dashboard (see router.h and README.md,
  * "HTTP API").
  *
  * libmicrohttpd with its own threads: a pool of HTTP_THREADS per listening

@@ -14,7 +14,11 @@
 #include <string.h>
 
 #include "http/body.h"
-#include "http/endpoints.h"
+#include "http/ep_login.h"
+#include "http/ep_networks.h"
+#include "http/ep_tokens.h"
+#include "http/ep_users.h"
+#include "http/reply.h"
 
 static void test_type(void **state)
 {
@@ -131,7 +135,7 @@ struct bad_body {
     const char *field;
 };
 
-static void expect_refused(const char *what, int rc, const struct ep_refusal *ref,
+static void expect_refused(const char *what, int rc, const struct http_refusal *ref,
                            const struct bad_body *b)
 {
     if (rc != -EINVAL)
@@ -149,7 +153,7 @@ static void test_login(void **state)
     (void)state;
     json_t *j = obj("{\"user\":\"admin\",\"password\":\"pw\",\"extra\":[1]}");
     struct ep_login_req req;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     assert_int_equal(ep_login_parse(j, &req, &ref), 0);
     assert_string_equal(req.user, "admin");
     assert_int_equal(req.password_len, 2);
@@ -177,7 +181,7 @@ static void test_user(void **state)
     (void)state;
     json_t *j = obj("{\"name\":\"new.user-1_x\",\"password\":\"12345678\"}");
     struct ep_user_req req;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     assert_int_equal(ep_user_parse(j, &req, &ref), 0);
     assert_string_equal(req.name, "new.user-1_x");
     json_decref(j);
@@ -221,7 +225,7 @@ static void test_network(void **state)
 {
     (void)state;
     struct ep_network_req req;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     static const struct {
         const char *body;
         const char *cidr;
@@ -298,7 +302,7 @@ static void test_token(void **state)
 {
     (void)state;
     const char *name = NULL;
-    struct ep_refusal ref;
+    struct http_refusal ref;
     json_t *j = obj("{\"name\":\"billing (Ubilling)\"}");
     assert_int_equal(ep_token_parse(j, &name, &ref), 0);
     assert_string_equal(name, "billing (Ubilling)");

@@ -7,7 +7,8 @@
 
 #include <cmocka.h>
 
-#include "http/endpoints.h"
+#include "http/ep_api_top.h"
+#include "http/query.h"
 #include "unit/http/query_helper.h"
 
 static int parse(const char *qs, struct ep_top_req *r)

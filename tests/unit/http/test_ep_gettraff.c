@@ -7,7 +7,8 @@
 
 #include <cmocka.h>
 
-#include "http/endpoints.h"
+#include "http/ep_gettraff.h"
+#include "http/query.h"
 #include "unit/http/query_helper.h"
 
 static int parse(const char *qs, struct ep_traff_req *r)

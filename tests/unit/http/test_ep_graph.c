@@ -7,7 +7,8 @@
 
 #include <cmocka.h>
 
-#include "http/endpoints.h"
+#include "http/ep_graph.h"
+#include "http/query.h"
 #include "unit/http/query_helper.h"
 
 #define NOW 1715700000

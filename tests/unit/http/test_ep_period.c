@@ -10,7 +10,8 @@
 
 #include <cmocka.h>
 
-#include "http/endpoints.h"
+#include "http/ep_period.h"
+#include "http/query.h"
 #include "unit/http/query_helper.h"
 
 #define NOW 1711886400 /* 2024-03-31 12:00:00 UTC */

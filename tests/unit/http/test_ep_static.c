@@ -13,7 +13,10 @@
 
 #include <cmocka.h>
 
-#include "http/endpoints.h"
+#include "http/endpoint.h"
+#include "http/ep_static.h"
+#include "http/query.h"
+#include "http/reply.h"
 #include "http/webfiles.h"
 
 static const char *header(const struct http_reply *r, const char *name)
@@ -119,7 +122,8 @@ static void test_index(void **state)
     struct http_reply r = {0};
     struct query q;
     query_init(&q);
-    assert_int_equal(ep_index(NULL, &q, &r), 0);
+    struct http_call call = {.q = &q};
+    assert_int_equal(ep_index(NULL, &call, &r), 0);
     assert_int_equal(r.status, 200);
     assert_ptr_equal(r.body, f->bytes);
     assert_string_equal(r.type, "text/html; charset=utf-8");

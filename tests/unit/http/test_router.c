@@ -1,70 +1,81 @@
-/* Tests of http/router.c: the original's paths and ours. */
+/* Tests of http/router.c: the original's paths and ours, and the table
+ * of routes. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "http/router.h"
 
+/* The path of the route a request path names; NULL when none. */
+static const char *route_of(const char *path)
+{
+    const struct route *rt = router_path(path);
+    return rt ? rt->path : NULL;
+}
+
 static void test_paths(void **state)
 {
     (void)state;
     static const struct {
         const char *path;
-        enum route want;
+        const char *want; /* the route's path; NULL: none */
     } cases[] = {
-        {"/", ROUTE_MODULES},
-        {"/of", ROUTE_MODULES},
-        {"/of/", ROUTE_MODULES},
-        {"/of//", ROUTE_MODULES}, /* "<base>/?module=" with a base ending in / */
-        {"//", ROUTE_MODULES},
-        {"/index.php", ROUTE_MODULES},
-        {"/of/index.php", ROUTE_MODULES},
-        {"/api/v1/hosts", ROUTE_API_HOSTS},
-        {"/api/v1/hosts/", ROUTE_API_HOSTS},
-        {"/of/api/v1/series", ROUTE_API_SERIES},
-        {"/api//v1/traffic", ROUTE_API_TRAFFIC},
-        {"/api/v1/top", ROUTE_API_TOP},
-        {"/api/v1/status", ROUTE_API_STATUS},
-        {"/metrics", ROUTE_METRICS},
-        {"/api/v1/graph", ROUTE_API_GRAPH},
-        {"/api/v1/system", ROUTE_API_SYSTEM},
-        {"/api/v1/login", ROUTE_API_LOGIN},
-        {"/of/api/v1/logout/", ROUTE_API_LOGOUT},
-        {"/api/v1/session", ROUTE_API_SESSION},
-        {"/api/v1/networks", ROUTE_API_NETWORKS},
-        {"/api/v1/users", ROUTE_API_USERS},
-        {"/api/v1/users/password", ROUTE_API_PASSWORD},
-        {"/api/v1//users//password/", ROUTE_API_PASSWORD},
-        {"/api/v1/tokens", ROUTE_API_TOKENS},
-        {"/api/v1/users/alice", ROUTE_NONE},
-        {"/api/v1/tokens/1", ROUTE_NONE},
-        {"/ui/js/app.js", ROUTE_STATIC},
-        {"/of/ui/app.css", ROUTE_STATIC},
-        {"//ui//x", ROUTE_STATIC},
-        {"/ui/../index.html", ROUTE_STATIC}, /* a name no file has: 404 there */
-        {"/ui", ROUTE_NONE},
-        {"/ui/", ROUTE_NONE},
-        {"/uix/app.js", ROUTE_NONE},
-        {"/api/v1/ui/app.js", ROUTE_NONE},
-        {"/office", ROUTE_NONE},
-        {"/of/of", ROUTE_NONE},
-        {"/api/v1", ROUTE_NONE},
-        {"/api/v1/hostsx", ROUTE_NONE},
-        {"/API/v1/hosts", ROUTE_NONE},
-        {"", ROUTE_NONE},
-        {"of/", ROUTE_NONE},
-        {"*", ROUTE_NONE},
+        {"/", ""},
+        {"/of", ""},
+        {"/of/", ""},
+        {"/of//", ""}, /* "<base>/?module=" with a base ending in / */
+        {"//", ""},
+        {"/index.php", ""},
+        {"/of/index.php", ""},
+        {"/api/v1/hosts", "/api/v1/hosts"},
+        {"/api/v1/hosts/", "/api/v1/hosts"},
+        {"/of/api/v1/series", "/api/v1/series"},
+        {"/api//v1/traffic", "/api/v1/traffic"},
+        {"/api/v1/top", "/api/v1/top"},
+        {"/api/v1/status", "/api/v1/status"},
+        {"/metrics", "/metrics"},
+        {"/api/v1/graph", "/api/v1/graph"},
+        {"/api/v1/system", "/api/v1/system"},
+        {"/api/v1/login", "/api/v1/login"},
+        {"/of/api/v1/logout/", "/api/v1/logout"},
+        {"/api/v1/session", "/api/v1/session"},
+        {"/api/v1/networks", "/api/v1/networks"},
+        {"/api/v1/users", "/api/v1/users"},
+        {"/api/v1/users/password", "/api/v1/users/password"},
+        {"/api/v1//users//password/", "/api/v1/users/password"},
+        {"/api/v1/tokens", "/api/v1/tokens"},
+        {"/api/v1/users/alice", NULL},
+        {"/api/v1/tokens/1", NULL},
+        {"/ui/js/app.js", "/ui"},
+        {"/of/ui/app.css", "/ui"},
+        {"//ui//x", "/ui"},
+        {"/ui/../index.html", "/ui"}, /* a name no file has: 404 there */
+        {"/ui", NULL},
+        {"/ui/", NULL},
+        {"/uix/app.js", NULL},
+        {"/api/v1/ui/app.js", NULL},
+        {"/office", NULL},
+        {"/of/of", NULL},
+        {"/api/v1", NULL},
+        {"/api/v1/hostsx", NULL},
+        {"/API/v1/hosts", NULL},
+        {"", NULL},
+        {"of/", NULL},
+        {"*", NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        if (router_path(cases[i].path) != cases[i].want)
-            fail_msg("%s: got %d, want %d", cases[i].path, router_path(cases[i].path),
-                     cases[i].want);
+        const char *got = route_of(cases[i].path);
+        if (!cases[i].want != !got || (got && strcmp(got, cases[i].want) != 0))
+            fail_msg("%s: got %s, want %s", cases[i].path, got ? got : "NULL",
+                     cases[i].want ? cases[i].want : "NULL");
     }
-    assert_int_equal(router_path(NULL), ROUTE_NONE);
+    assert_null(router_path(NULL));
 }
 
 static void test_assets(void **state)
@@ -72,7 +83,7 @@ static void test_assets(void **state)
     (void)state;
     static const struct {
         const char *path;
-        const char *want; /* NULL: not ROUTE_STATIC */
+        const char *want; /* NULL: not a path under /ui/ */
     } cases[] = {
         {"/ui/js/app.js", "js/app.js"},
         {"/of/ui//js/pages/host.js", "js/pages/host.js"},
@@ -106,10 +117,39 @@ static void test_long_path(void **state)
     char p[ROUTER_MAX_PATH * 2];
     memset(p, '/', sizeof(p) - 1);
     p[sizeof(p) - 1] = '\0';
-    assert_int_equal(router_path(p), ROUTE_MODULES); /* slashes collapse to one */
+    assert_string_equal(route_of(p), ""); /* slashes collapse to one */
     memset(p, 'a', sizeof(p) - 1);
     p[0] = '/';
-    assert_int_equal(router_path(p), ROUTE_NONE);
+    assert_null(router_path(p));
+}
+
+/* Every row is reached by its own path, with and without /of, and says
+ * what the request layer needs: methods, an endpoint, JSON refusals
+ * exactly under /api/, and the CSRF token for every change made behind a
+ * login. */
+static void test_table(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    for (const struct route *rt; (rt = router_route(n)); n++) {
+        char path[ROUTER_MAX_PATH], of[ROUTER_MAX_PATH];
+        assert_true(snprintf(path, sizeof(path), "%s%s", rt->path[0] ? rt->path : "/",
+                             rt->prefix ? "/x" : "") < (int)sizeof(path));
+        assert_true(snprintf(of, sizeof(of), "/of%s", path) < (int)sizeof(of));
+        if (router_path(path) != rt || router_path(of) != rt)
+            fail_msg("%s: not found as %s and %s", rt->path, path, of);
+        assert_non_null(rt->handler);
+        assert_true(rt->methods != 0);
+        assert_int_equal(rt->json, strncmp(rt->path, "/api/", 5) == 0);
+        bool login = rt->access == ROUTE_LOGIN || rt->access == ROUTE_IDENTIFY;
+        if (login && (rt->methods & (HTTP_POST | HTTP_DELETE)))
+            assert_true(rt->csrf);
+        if (rt->csrf)
+            assert_true(login);
+        for (size_t j = 0; j < n; j++)
+            assert_string_not_equal(router_route(j)->path, rt->path);
+    }
+    assert_int_equal(n, 17);
 }
 
 static void test_modules(void **state)
@@ -126,10 +166,9 @@ static void test_modules(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_paths),
-        cmocka_unit_test(test_assets),
-        cmocka_unit_test(test_long_path),
-        cmocka_unit_test(test_modules),
+        cmocka_unit_test(test_paths),     cmocka_unit_test(test_assets),
+        cmocka_unit_test(test_long_path), cmocka_unit_test(test_modules),
+        cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
  * bytes from hiding the rest of a value and keeps values safe to log. */
 #include "http/query.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -81,8 +82,27 @@ enum query_status query_add(struct query *q, const char *key, size_t klen, const
     return QUERY_OK;
 }
 
+void query_expect(struct query *q, const char *reads)
+{
+    q->reads = reads;
+}
+
+bool query_listed(const char *list, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *w = list; *w;) {
+        size_t len = strcspn(w, " ");
+        if (len == n && n > 0 && memcmp(w, key, n) == 0)
+            return true;
+        w += len;
+        w += strspn(w, " ");
+    }
+    return false;
+}
+
 static const struct query_param *find(const struct query *q, const char *key)
 {
+    assert(!q->reads || query_listed(q->reads, key));
     for (size_t i = q->n; i > 0; i--)
         if (strcmp(q->p[i - 1].key, key) == 0)
             return &q->p[i - 1];

@@ -52,9 +52,19 @@ struct query {
     size_t n;
     size_t total;         /* bytes of keys and values so far */
     enum query_status st; /* the first cap breached, sticky */
+    const char *reads;    /* the keys an endpoint may read, or NULL for any */
 };
 
 void query_init(struct query *q);
+
+/* Declares the keys the endpoint will read, space-separated (a route's
+ * parameters, http/router.h). Reading any other key is a bug of ours and
+ * fails an assertion, so a route's row cannot go stale. The pairs a client
+ * sends are collected and capped as before, whatever their keys. */
+void query_expect(struct query *q, const char *reads);
+
+/* True when key is one of the space-separated words of list. */
+bool query_listed(const char *list, const char *key);
 
 /* Adds one pair. klen and vlen are the decoded lengths (the strings must
  * also be NUL-terminated there); value may be NULL. Returns q->st, which

@@ -202,6 +202,7 @@ static void handle(struct http_ctx *ctx, struct MHD_Connection *c, const char *u
     struct query qs;
     query_init(&qs);
     (void)MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, on_arg, &qs);
+    query_expect(&qs, q->route->params);
     if (qs.st != QUERY_OK) {
         reply_refuse(r, 400, query_status_reason(qs.st), NULL);
         return;

@@ -13,25 +13,34 @@
 #define GETS   (HTTP_GET | HTTP_HEAD)
 #define CHANGE (GETS | HTTP_POST | HTTP_DELETE)
 
-/* path, folder, methods, who may call, CSRF, JSON refusals, endpoint */
+/* The query keys the endpoints read. "/" takes the module's and then
+ * those of the module it names. */
+#define PERIOD  "period from to"
+#define GRAPH   "ip dir " PERIOD " w h dumpdata"
+#define TRAFF   "ip month year"
+#define MODULES "module " GRAPH " month year"
+
+/* path, folder, methods, who may call, CSRF, JSON refusals, query keys,
+ * endpoint */
 static const struct route routes[] = {
-    {"", false, GETS, ROUTE_OPEN, false, false, ep_modules},
-    {"/ui", true, GETS, ROUTE_OPEN, false, false, ep_ui},
-    {"/metrics", false, GETS, ROUTE_ALLOWLIST, false, false, ep_metrics},
-    {"/api/v1/hosts", false, GETS, ROUTE_LOGIN, false, true, ep_api_hosts},
-    {"/api/v1/series", false, GETS, ROUTE_LOGIN, false, true, ep_api_series},
-    {"/api/v1/traffic", false, GETS, ROUTE_LOGIN, false, true, ep_api_traffic},
-    {"/api/v1/top", false, GETS, ROUTE_LOGIN, false, true, ep_api_top},
-    {"/api/v1/status", false, GETS, ROUTE_LOGIN, false, true, ep_api_status},
-    {"/api/v1/graph", false, GETS, ROUTE_LOGIN, false, true, ep_graph},
-    {"/api/v1/system", false, GETS, ROUTE_LOGIN, false, true, ep_api_system},
-    {"/api/v1/login", false, HTTP_POST, ROUTE_OPEN, false, true, ep_login},
-    {"/api/v1/logout", false, HTTP_POST, ROUTE_IDENTIFY, true, true, ep_logout},
-    {"/api/v1/session", false, GETS, ROUTE_IDENTIFY, false, true, ep_session},
-    {"/api/v1/networks", false, CHANGE, ROUTE_LOGIN, true, true, ep_networks},
-    {"/api/v1/users", false, CHANGE, ROUTE_LOGIN, true, true, ep_users},
-    {"/api/v1/users/password", false, HTTP_POST, ROUTE_LOGIN, true, true, ep_users_password},
-    {"/api/v1/tokens", false, CHANGE, ROUTE_LOGIN, true, true, ep_tokens},
+    {"", false, GETS, ROUTE_OPEN, false, false, MODULES, ep_modules},
+    {"/ui", true, GETS, ROUTE_OPEN, false, false, "", ep_ui},
+    {"/metrics", false, GETS, ROUTE_ALLOWLIST, false, false, "", ep_metrics},
+    {"/api/v1/hosts", false, GETS, ROUTE_LOGIN, false, true, TRAFF " sort order limit",
+     ep_api_hosts},
+    {"/api/v1/series", false, GETS, ROUTE_LOGIN, false, true, "ip dir step " PERIOD, ep_api_series},
+    {"/api/v1/traffic", false, GETS, ROUTE_LOGIN, false, true, TRAFF, ep_api_traffic},
+    {"/api/v1/top", false, GETS, ROUTE_LOGIN, false, true, "class dir hours limit", ep_api_top},
+    {"/api/v1/status", false, GETS, ROUTE_LOGIN, false, true, "", ep_api_status},
+    {"/api/v1/graph", false, GETS, ROUTE_LOGIN, false, true, GRAPH, ep_graph},
+    {"/api/v1/system", false, GETS, ROUTE_LOGIN, false, true, "", ep_api_system},
+    {"/api/v1/login", false, HTTP_POST, ROUTE_OPEN, false, true, "", ep_login},
+    {"/api/v1/logout", false, HTTP_POST, ROUTE_IDENTIFY, true, true, "", ep_logout},
+    {"/api/v1/session", false, GETS, ROUTE_IDENTIFY, false, true, "", ep_session},
+    {"/api/v1/networks", false, CHANGE, ROUTE_LOGIN, true, true, "cidr", ep_networks},
+    {"/api/v1/users", false, CHANGE, ROUTE_LOGIN, true, true, "name", ep_users},
+    {"/api/v1/users/password", false, HTTP_POST, ROUTE_LOGIN, true, true, "", ep_users_password},
+    {"/api/v1/tokens", false, CHANGE, ROUTE_LOGIN, true, true, "id", ep_tokens},
 };
 
 /* Collapses slashes and drops a trailing one. False when the path does not

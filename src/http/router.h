@@ -31,8 +31,9 @@ struct route {
     bool prefix;      /* path is a folder: the route of every name in it */
     unsigned methods; /* enum http_method bits; others get 405 */
     enum route_access access;
-    bool csrf; /* a POST or DELETE with the session cookie needs X-CSRF-Token */
-    bool json; /* refusals as JSON (reply_render) */
+    bool csrf;          /* a POST or DELETE with the session cookie needs X-CSRF-Token */
+    bool json;          /* refusals as JSON (reply_render) */
+    const char *params; /* the query keys its endpoint reads, space-separated */
     ep_handler handler;
 };
 

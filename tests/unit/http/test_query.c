@@ -94,6 +94,39 @@ static void test_bad_chars(void **state)
     assert_non_null(query_status_reason((enum query_status)99));
 }
 
+static void test_listed(void **state)
+{
+    (void)state;
+    assert_true(query_listed("ip dir period", "ip"));
+    assert_true(query_listed("ip dir period", "dir"));
+    assert_true(query_listed("ip dir period", "period"));
+    assert_false(query_listed("ip dir period", "i"));
+    assert_false(query_listed("ip dir period", "per"));
+    assert_false(query_listed("ip dir period", "periods"));
+    assert_false(query_listed("ip dir period", ""));
+    assert_false(query_listed("", "ip"));
+    assert_true(query_listed("  ip  dir ", "dir"));
+    assert_false(query_listed("ip dir", "ip dir"));
+}
+
+/* Declaring the keys changes nothing a client sees: every pair is still
+ * collected and capped, and the declared ones read as before. */
+static void test_expect(void **state)
+{
+    (void)state;
+    struct query q;
+    query_init(&q);
+    assert_int_equal(query_add(&q, "ip", 2, "10.0.0.1", 8), QUERY_OK);
+    assert_int_equal(query_add(&q, "_", 1, "123", 3), QUERY_OK);
+    query_expect(&q, "ip dir");
+    assert_int_equal(q.n, 2);
+    assert_string_equal(query_get(&q, "ip"), "10.0.0.1");
+    assert_null(query_get(&q, "dir"));
+    int dir = -1;
+    assert_int_equal(query_dir(&q, "dir", &dir), 0);
+    assert_int_equal(dir, DIR_R);
+}
+
 static void test_int(void **state)
 {
     (void)state;
@@ -148,7 +181,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_get_last_wins), cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_chars),     cmocka_unit_test(test_int),
-        cmocka_unit_test(test_addr_dir),
+        cmocka_unit_test(test_addr_dir),      cmocka_unit_test(test_listed),
+        cmocka_unit_test(test_expect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "http/query.h"
 #include "http/router.h"
 
 /* The path of the route a request path names; NULL when none. */
@@ -127,6 +128,25 @@ static void test_long_path(void **state)
  * what the request layer needs: methods, an endpoint, JSON refusals
  * exactly under /api/, and the CSRF token for every change made behind a
  * login. */
+/* The keys a row names are real keys, each once. */
+static void check_params(const struct route *rt)
+{
+    assert_non_null(rt->params);
+    char words[256];
+    assert_true(strlen(rt->params) < sizeof(words));
+    memcpy(words, rt->params, strlen(rt->params) + 1);
+    for (char *w = words; *w;) {
+        size_t len = strcspn(w, " ");
+        assert_true(len > 0 && len <= QUERY_MAX_KEY);
+        char *next = w + len + (w[len] == ' ');
+        w[len] = '\0';
+        if (query_listed(next, w))
+            fail_msg("%s: %s named twice", rt->path, w);
+        assert_true(query_listed(rt->params, w));
+        w = next;
+    }
+}
+
 static void test_table(void **state)
 {
     (void)state;
@@ -148,8 +168,30 @@ static void test_table(void **state)
             assert_true(login);
         for (size_t j = 0; j < n; j++)
             assert_string_not_equal(router_route(j)->path, rt->path);
+        check_params(rt);
     }
     assert_int_equal(n, 17);
+}
+
+/* What the endpoints read, as the rows say: the original's modules take
+ * every key of graph and gettraff, an API route only its own. */
+static void test_params(void **state)
+{
+    (void)state;
+    const struct route *root = router_path("/");
+    const struct route *graph = router_path("/api/v1/graph");
+    const struct route *traffic = router_path("/api/v1/traffic");
+    const char *graph_keys[] = {"ip", "dir", "period", "from", "to", "w", "h", "dumpdata"};
+    for (size_t i = 0; i < sizeof(graph_keys) / sizeof(graph_keys[0]); i++) {
+        assert_true(query_listed(root->params, graph_keys[i]));
+        assert_true(query_listed(graph->params, graph_keys[i]));
+    }
+    assert_true(query_listed(root->params, "module"));
+    assert_true(query_listed(root->params, "month"));
+    assert_true(query_listed(traffic->params, "year"));
+    assert_false(query_listed(graph->params, "module"));
+    assert_false(query_listed(graph->params, "month"));
+    assert_string_equal(router_path("/api/v1/status")->params, "");
 }
 
 static void test_modules(void **state)
@@ -168,7 +210,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_paths),     cmocka_unit_test(test_assets),
         cmocka_unit_test(test_long_path), cmocka_unit_test(test_modules),
-        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_table),     cmocka_unit_test(test_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

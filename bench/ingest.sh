@@ -25,9 +25,11 @@
 # part of what is measured: each step lasts longer than one interval. nfacctd is tuned as
 # its documentation advises for heavy load (a 256 MiB plugin pipe in 64 KiB
 # buffers, a cache sized for the hosts) and also run as configured by
-# default (NFACCTD_UNTUNED=0 skips that). ophanimflow runs once more with its
-# default buffer (SOCKET_RCVBUF unset: 32 MiB, forced past rmem_max when run
-# as root) unless OF_DEFAULT_RUN=0. PIN=1 pins the collector to all CPUs but
+# default (NFACCTD_UNTUNED=0 skips that). Run as root, the script raises
+# net.core.rmem_max to RCVBUF for the run (ophanimflow forces its buffer
+# past that limit, the others cannot), and each step prints the buffer the
+# kernel granted. OF_DEFAULT_RUN=1 runs ophanimflow once more with its own
+# default buffer (32 MiB), which the others do not get. PIN=1 pins the collector to all CPUs but
 # the last and the sender to the last one (taskset).
 #
 # Only processes this script started are stopped, each by its PID. Usage:
@@ -35,7 +37,7 @@
 # Environment: PROTO (v5; v9, ipfix too; sflow for ophanimflow only),
 #   COLLECTORS ("ophanimflow nfacctd nfcapd"), RATES, STEP_SECONDS (8),
 #   FLUSH_SECONDS (5), RCVBUF (4194304), REFINE (2), CONFIRM (1), OF_WORKERS,
-#   OF_DEFAULT_RUN (1),
+#   OF_DEFAULT_RUN (0),
 #   NFACCTD_UNTUNED (1), PIN (0), MAX_SECONDS (570: no step starts later; the
 #   defaults take about 7 minutes), KEEP (0: remove the scratch directory).
 set -u
@@ -52,7 +54,7 @@ RCVBUF=${RCVBUF:-4194304}
 REFINE=${REFINE:-2}
 CONFIRM=${CONFIRM:-1}
 OF_WORKERS=${OF_WORKERS:-}
-OF_DEFAULT_RUN=${OF_DEFAULT_RUN:-1}
+OF_DEFAULT_RUN=${OF_DEFAULT_RUN:-0}
 NFACCTD_UNTUNED=${NFACCTD_UNTUNED:-1}
 PIN=${PIN:-0}
 MAX_SECONDS=${MAX_SECONDS:-570}
@@ -86,184 +88,14 @@ cleanup() {
     for p in $PIDS; do
         kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
     done
+    restore_rmem_max
     [ "$KEEP" = 1 ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_hex() { printf '%04X' "$1"; }
-
-# True when some UDP socket is bound to the port.
-port_bound() {
-    local hex
-    hex=$(port_hex "$1")
-    awk -v h=":$hex" 'substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' \
-        /proc/net/udp /proc/net/udp6 2>/dev/null
-}
-
-free_port() {
-    local p
-    for _ in $(seq 100); do
-        p=$((20000 + RANDOM % 40000))
-        port_bound "$p" || { echo "$p"; return 0; }
-    done
-    echo "ingest.sh: no free UDP port found" >&2
-    exit 1
-}
-
-wait_bound() {
-    for _ in $(seq 100); do
-        port_bound "$1" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
-# The kernel's drop counter of every socket on the port (last column).
-kernel_drops() {
-    local hex
-    hex=$(port_hex "$1")
-    awk -v h=":$hex" 'substr($2, length($2) - 4) == h { d += $NF } END { print d + 0 }' \
-        /proc/net/udp /proc/net/udp6 2>/dev/null
-}
-
-# Waits for a process we started to exit (up to $2 seconds), then kills it.
-reap() {
-    local pid=$1 limit=${2:-30}
-    for _ in $(seq $((limit * 10))); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        echo "ingest.sh: pid $pid did not stop; killing it" >&2
-        kill -KILL "$pid" 2>/dev/null
-    fi
-    wait "$pid" 2>/dev/null
-}
-
-kv() { # kv KEY LINE: the value of KEY=... in a key=value line
-    echo "$2" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'
-}
-
-# --- collectors: start_X DIR PORT RCVBUF (sets COLL_PID), stop_X DIR PID,
-# --- counted_X DIR (prints counted bytes)
-
-start_ophanimflow() {
-    local dir=$1 port=$2 buf=$3 sport
-    sport=$(free_port)
-    {
-        echo "COLLECTOR_PORT = $port"
-        echo "SFLOW_PORT = $sport"
-        echo "LISTEN_ADDRESS = 127.0.0.1"
-        echo "DB_PATH = $dir/of.db"
-        echo "SAMPLING_RATE = 1"
-        echo "FLUSH_INTERVAL = $FLUSH_SECONDS"
-        [ -n "$buf" ] && echo "SOCKET_RCVBUF = $buf"
-        [ -n "$OF_WORKERS" ] && echo "WORKERS = $OF_WORKERS"
-        echo "[networks]"
-        echo "net = $NET bench"
-    } >"$dir/of.conf"
-    echo "$sport" >"$dir/sflow_port"
-    "${RUN_COLL[@]}" "$OF" run -c "$dir/of.conf" >"$dir/log" 2>&1 &
-    COLL_PID=$!
-}
-
-stop_ophanimflow() {
-    kill -TERM "$2" 2>/dev/null
-    reap "$2" 60
-}
-
-counted_ophanimflow() {
-    "$OF" traff -c "$1/of.conf" 2>>"$1/log" | grep -o '"[du]l":"[0-9]*"' |
-        awk -F'"' '{ s += $4 } END { printf "%.0f\n", s }'
-}
-
-# nfacctd as its documentation advises for heavy load; nfacctd_untuned
-# leaves the plugin pipe and the cache at their defaults.
-start_nfacctd() {
-    write_nfacctd_conf "$@"
-    cat >>"$1/nfacctd.conf" <<EOF
-print_cache_entries[bench]: 65537
-plugin_pipe_size[bench]: 268435456
-plugin_buffer_size[bench]: 65536
-EOF
-    run_nfacctd "$1"
-}
-
-start_nfacctd_untuned() {
-    write_nfacctd_conf "$@"
-    run_nfacctd "$1"
-}
-
-# Per-host accounting: hosts outside the local network are zeroed, so the
-# (src_host, dst_host) pairs are (local, 0) and (0, local), one per host and
-# direction, as ophanimflow counts them.
-write_nfacctd_conf() {
-    local dir=$1 port=$2 buf=$3
-    echo "$NET" >"$dir/networks.lst"
-    cat >"$dir/nfacctd.conf" <<EOF
-daemonize: false
-nfacctd_ip: 127.0.0.1
-nfacctd_port: $port
-nfacctd_pipe_size: $buf
-networks_file: $dir/networks.lst
-networks_file_filter: true
-plugins: print[bench]
-aggregate[bench]: src_host, dst_host
-print_output[bench]: csv
-print_output_file[bench]: $dir/nfacctd-%s.csv
-print_output_file_append[bench]: true
-print_refresh_time[bench]: $FLUSH_SECONDS
-EOF
-}
-
-run_nfacctd() {
-    "${RUN_COLL[@]}" nfacctd -f "$1/nfacctd.conf" >"$1/log" 2>&1 &
-    COLL_PID=$!
-}
-
-stop_nfacctd_untuned() {
-    stop_nfacctd "$@"
-}
-
-counted_nfacctd_untuned() {
-    counted_nfacctd "$@"
-}
-
-stop_nfacctd() {
-    # nfacctd purges its caches on SIGINT (SIGTERM leaves it running).
-    kill -INT "$2" 2>/dev/null
-    reap "$2" 60
-    sleep 0.5 # the plugin process writes its last purge as it exits
-}
-
-counted_nfacctd() {
-    cat "$1"/nfacctd-*.csv 2>/dev/null |
-        awk -F, '$1 != "SRC_IP" && NF >= 4 { s += $NF } END { printf "%.0f\n", s }'
-}
-
-start_nfcapd() {
-    local dir=$1 port=$2 buf=$3
-    mkdir -p "$dir/flows"
-    "${RUN_COLL[@]}" nfcapd -w "$dir/flows" -p "$port" -b 127.0.0.1 -B "$buf" -t 3600 \
-        >"$dir/log" 2>&1 &
-    COLL_PID=$!
-}
-
-stop_nfcapd() {
-    kill -TERM "$2" 2>/dev/null
-    reap "$2" 60
-}
-
-counted_nfcapd() {
-    local f s=0 b
-    for f in "$1"/flows/nfcapd.*; do
-        [ -f "$f" ] || continue
-        b=$(nfdump -r "$f" -I 2>/dev/null | awk '$1 == "Bytes:" { print $2 }')
-        s=$(awk -v a="$s" -v b="${b:-0}" 'BEGIN { printf "%.0f\n", a + b }')
-    done
-    echo "$s"
-}
+# shellcheck source=bench/collectors.sh
+source "$(dirname "$0")/collectors.sh"
 
 # --- one step
 
@@ -288,6 +120,7 @@ step() {
         stop_"$coll" "$dir" "$pid"
         return 1
     fi
+    STEP_RB=$(granted_rcvbuf "$port")
     local dport=$port
     if [ "$PROTO" = sflow ] && [ -f "$dir/sflow_port" ]; then
         dport=$(cat "$dir/sflow_port")
@@ -317,9 +150,9 @@ report_step() { # report_step NAME TARGET "achieved sent counted drops" OK
     if [ "$ok" != 0 ]; then
         verdict=$(awk -v s="$2" -v c="$3" 'BEGIN { print (c > s ? "OVER" : "LOSS") }')
     fi
-    printf '  %-22s target %12s  sent %12s rec/s  loss %8s %%  kernel drops %8s  %s\n' "$name" \
-        "$([ "$target" = 0 ] && echo max || fmt_rate "$target")" "$(fmt_rate "$1")" "$loss" "$4" \
-        "$verdict"
+    printf '  %-22s target %12s  sent %12s rec/s  loss %8s %%  kernel drops %8s  rcvbuf %9s  %s\n' \
+        "$name" "$([ "$target" = 0 ] && echo max || fmt_rate "$target")" "$(fmt_rate "$1")" "$loss" \
+        "$4" "${STEP_RB:-?}" "$verdict"
 }
 
 # run_collector NAME COLLECTOR RCVBUF: the rate search; sets BEST[NAME] and
@@ -381,6 +214,7 @@ run_collector() {
 }
 
 NAMES=()
+raise_rmem_max "$RCVBUF"
 echo "loopback ingest, protocol $PROTO, ${STEP_SECONDS} s per step, writes every ${FLUSH_SECONDS} s," \
     "$(nproc 2>/dev/null || echo '?') cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "socket buffer asked: $RCVBUF bytes (net.core.rmem_max: $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo '?'))"

@@ -18,6 +18,8 @@ struct ingest {
     struct agg *agg;
     struct agg_stats st;
     struct log_limit log_refused;
+    struct log_limit log_full;
+    struct log_limit log_tpl_full;
 };
 
 struct ingest *ingest_new(const struct of_config *cfg, const struct hash_key *key)
@@ -61,6 +63,28 @@ void ingest_unlock(struct ingest *in)
     pthread_mutex_unlock(&in->lock);
 }
 
+/* A limit that loses data is counted where it is reached; these also say
+ * so in the log at once, at most once a minute per worker and limit. */
+static void warn_counters_full(struct ingest *in)
+{
+    if (log_every(&in->log_full, 60))
+        log_msg(LOG_WARN,
+                "counters full (MAX_ROWS=%zu per worker): host updates are being dropped "
+                "(%llu so far); the store is not keeping up, or MAX_ROWS is too small",
+                in->cfg->agg.max_entries, (unsigned long long)in->st.dropped_full);
+}
+
+static void warn_templates_full(struct ingest *in, const struct exporter *e)
+{
+    if (log_every(&in->log_tpl_full, 60)) {
+        char a[ADDR_STRLEN];
+        log_msg(LOG_WARN,
+                "template cache full for %s (MAX_TEMPLATES=%zu per exporter, %u per worker): "
+                "its new templates are refused and the records that need them dropped",
+                addr_format(&e->addr, a, sizeof(a)), in->cfg->max_templates, TPL_MAX_TOTAL);
+    }
+}
+
 void ingest_datagram(struct ingest *in, const struct of_addr *from, const uint8_t *p, size_t len,
                      uint64_t arrival_ms)
 {
@@ -75,10 +99,16 @@ void ingest_datagram(struct ingest *in, const struct of_addr *from, const uint8_
     }
     struct flow_batch batch = {in->recs, 0, INGEST_MAX_RECORDS};
     struct dec_ctx ctx = {e, in->tpls, &batch, arrival_ms};
+    uint64_t tpl_refused = e->st.dec_err[DEC_TPL_LIMIT];
+    uint64_t dropped = in->st.dropped_full;
     (void)dispatch_datagram(&ctx, p, len);
     enum flow_proto proto;
     bool sflow = dispatch_detect(p, len, &proto) == DEC_OK && proto == FLOW_PROTO_SFLOW;
     agg_add_batch(in->agg, in->nets, in->cfg->cls, batch.recs, batch.n, arrival_ms, sflow, &in->st);
+    if (OF_UNLIKELY(e->st.dec_err[DEC_TPL_LIMIT] != tpl_refused))
+        warn_templates_full(in, e);
+    if (OF_UNLIKELY(in->st.dropped_full != dropped))
+        warn_counters_full(in);
 }
 
 void ingest_use_nets(struct ingest *in, const struct nets *nets)

@@ -1,0 +1,99 @@
+"""Limits that lose data say so: a real daemon whose counters fill
+(MAX_ROWS) and whose template cache fills (MAX_TEMPLATES) counts what it
+drops, logs a warning at once (not only at stop), and keeps what fit.
+
+One NetFlow v9 datagram carries more records for distinct hosts than
+MAX_ROWS holds; a worker accounts a datagram's records in one go, so the
+drops do not depend on when the writer empties the table."""
+import re
+import socket
+import struct
+import time
+
+import ofe2e
+
+T_DATA = 256
+FIELDS = [(8, 4), (12, 4), (1, 4), (2, 4), (4, 1), (7, 2), (11, 2), (22, 4), (21, 4)]
+REC = struct.Struct(">4s4sIIBHHII")
+UPTIME = 100000  # ms since the exporter booted
+
+
+def v9(flowsets, seq=0):
+    body = b"".join(flowsets)
+    return struct.pack(">HHIIII", 9, len(flowsets), UPTIME, int(time.time()), seq, 0) + body
+
+
+def flowset(set_id, payload):
+    pad = (-len(payload)) % 4
+    return struct.pack(">HH", set_id, 4 + len(payload) + pad) + payload + bytes(pad)
+
+
+def template(tid):
+    return struct.pack(">HH", tid, len(FIELDS)) + b"".join(struct.pack(">HH", t, n) for t, n in FIELDS)
+
+
+def records(hosts, nbytes=1000):
+    out = b""
+    for i in range(hosts):
+        local = "10.1.%d.%d" % (i // 250, 1 + i % 250)
+        out += REC.pack(socket.inet_aton("198.51.100.7"), socket.inet_aton(local), nbytes, 1, 6,
+                        443, 50000, UPTIME - 2000, UPTIME - 1000)
+    return out
+
+
+def warnings(out, what):
+    return [line for line in out.splitlines() if "warn" in line and what in line]
+
+
+def check_counters_full():
+    hosts = 2000  # one direction each; MAX_ROWS=1024 keeps 1024 of them
+    db = ofe2e.tmpdir() + "/of.db"
+    d = ofe2e.Daemon(db, ["10.1.0.0/16"], extra=["MAX_ROWS=1024", "WORKERS=1"])
+    try:
+        ofe2e.send_udp(d.nf_port, [v9([flowset(0, template(T_DATA)),
+                                       flowset(T_DATA, records(hosts))])])
+        deadline = time.time() + 10
+        while time.time() < deadline and not warnings(d.output(), "counters full"):
+            time.sleep(0.05)
+        running = warnings(d.output(), "counters full")
+    finally:
+        out = d.stop()
+    stored = sum(len(ofe2e.traff(db, y, m)) for y, m in {time.localtime()[:2]})
+    dropped = re.search(r"(\d+) dropped \(full\)", out)
+    ok = len(running) == 1 and "MAX_ROWS=1024" in running[0]
+    ok &= stored == 1024 and dropped is not None and int(dropped.group(1)) == hosts - 1024
+    print("%-40s %s (%d warning while running, %d hosts stored)" %
+          ("counters full: warned and counted", "ok" if ok else "FAILED", len(running), stored))
+    if not ok:
+        print(out[-3000:])
+    return ok
+
+
+def check_templates_full():
+    db = ofe2e.tmpdir() + "/of.db"
+    d = ofe2e.Daemon(db, ["10.1.0.0/16"], extra=["MAX_TEMPLATES=1", "WORKERS=1"])
+    try:
+        # the second template does not fit, and the records that need it are lost
+        ofe2e.send_udp(d.nf_port, [v9([flowset(0, template(T_DATA) + template(T_DATA + 1)),
+                                       flowset(T_DATA + 1, records(3))])])
+        deadline = time.time() + 10
+        while time.time() < deadline and not warnings(d.output(), "template cache full"):
+            time.sleep(0.05)
+        running = warnings(d.output(), "template cache full")
+    finally:
+        out = d.stop()
+    ok = len(running) == 1 and "127.0.0.1" in running[0] and "MAX_TEMPLATES=1 " in running[0]
+    print("%-40s %s" % ("template cache full: warned", "ok" if ok else "FAILED"))
+    if not ok:
+        print(out[-3000:])
+    return ok
+
+
+def main():
+    ok = check_counters_full()
+    ok &= check_templates_full()
+    return ok
+
+
+if __name__ == "__main__":
+    ofe2e.main(main)

@@ -56,6 +56,7 @@ struct worker {
     struct agg *spare;    /* the writer's: swapped in at the next flush */
     struct netsref *nets; /* the networks version in use; NULL without live networks */
     atomic_bool wants_flush;
+    struct log_limit log_drops;
 };
 
 struct daemon {
@@ -116,9 +117,26 @@ static void worker_nets(struct worker *w)
         ingest_use_nets(w->in, livenets_refresh(w->d->live, &w->nets));
 }
 
+/* The kernel's drops are counted as udp_recv reads them; the log says so
+ * at once too, at most once a minute per worker. */
+static void worker_warn_drops(struct worker *w, const struct udp_sock *s)
+{
+    if (!log_every(&w->log_drops, 60))
+        return;
+    char a[ADDR_STRLEN];
+    log_msg(LOG_WARN,
+            "UDP %s port %u: the kernel dropped datagrams (%llu so far): the receive buffer "
+            "(SOCKET_RCVBUF=%d) overflowed before the workers read it",
+            addr_format(&s->bound, a, sizeof(a)), s->port, (unsigned long long)s->kernel_drops,
+            w->d->cfg->rcvbuf);
+}
+
 static void worker_receive(struct worker *w, struct udp_sock *s, struct udp_batch *b)
 {
+    uint64_t drops = s->kernel_drops;
     int n = udp_recv(s, b);
+    if (OF_UNLIKELY(s->kernel_drops != drops))
+        worker_warn_drops(w, s);
     if (n <= 0)
         return;
     uint64_t now = clock_now_ms();

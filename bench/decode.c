@@ -308,7 +308,7 @@ static int bench_proto(const struct bench_opts *o, const struct of_config *cfg,
     memset(r, 0, sizeof(*r));
     r->dec_rps = decode_only(o, d, key, &from);
     long rss0 = rss_bytes();
-    struct ingest *in = ingest_new(cfg, key);
+    struct ingest *in = ingest_new(cfg, NULL, key);
     if (!in)
         return -ENOMEM;
     uint64_t passes = 0;

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct hash_key key;
     hash_key_from_seed(&key, 1);
-    struct ingest *in = ingest_new(fuzz_config(), &key);
+    struct ingest *in = ingest_new(fuzz_config(), NULL, &key);
     FUZZ_CHECK(in != NULL);
     struct rd r = rd_init(data, size);
     ingest_lock(in);

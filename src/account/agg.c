@@ -20,12 +20,14 @@
 #define AGG_MIN_ROWS 1024
 #define BIN_MS       ((uint64_t)BIN_SECONDS * 1000u)
 
-static int agg_resize(struct agg *a, size_t cap);
+static int agg_resize(struct agg *a, size_t cap, bool forced);
 
 __extension__ typedef unsigned __int128 agg_u128;
 
 struct agg {
     struct agg_cfg cfg;
+    struct agg_budget *budget; /* NULL: none */
+    size_t bytes;              /* of rows and slots, as charged to the budget */
     struct hash_key key;
     struct bin_row *rows; /* host rows, then (after agg_rows) the 0.0.0.0 rows */
     size_t n;             /* host rows */
@@ -39,7 +41,7 @@ struct agg {
 
 void agg_cfg_default(struct agg_cfg *cfg)
 {
-    cfg->max_entries = 1000000;
+    cfg->max_entries = AGG_MAX_ROWS;
     cfg->default_rate = 100;
     cfg->force_rate = false;
     cfg->max_age_s = 3600;
@@ -47,7 +49,60 @@ void agg_cfg_default(struct agg_cfg *cfg)
     cfg->max_span_s = 86400;
 }
 
-struct agg *agg_new(const struct agg_cfg *cfg, const struct hash_key *key)
+void agg_budget_init(struct agg_budget *b, size_t limit)
+{
+    atomic_init(&b->used, 0);
+    b->limit = limit;
+}
+
+/* Takes n bytes from the budget: always when forced, else only if they fit. */
+static bool budget_take(struct agg_budget *b, size_t n, bool forced)
+{
+    if (!b)
+        return true;
+    size_t used = atomic_load(&b->used);
+    do {
+        if (!forced && b->limit && (used > b->limit || n > b->limit - used))
+            return false;
+    } while (!atomic_compare_exchange_weak(&b->used, &used, used + n));
+    return true;
+}
+
+static void budget_give(struct agg_budget *b, size_t n)
+{
+    if (b)
+        atomic_fetch_sub(&b->used, n);
+}
+
+/* Bytes the budget has left, SIZE_MAX when unlimited. */
+static size_t budget_left(struct agg_budget *b)
+{
+    if (!b || !b->limit)
+        return SIZE_MAX;
+    size_t used = atomic_load(&b->used);
+    return used < b->limit ? b->limit - used : 0;
+}
+
+static size_t slots_for(size_t cap)
+{
+    size_t nslots = 16;
+    while (nslots < 2 * cap)
+        nslots *= 2;
+    return nslots;
+}
+
+static size_t bytes_for(size_t cap)
+{
+    return cap * sizeof(struct bin_row) + slots_for(cap) * sizeof(uint32_t);
+}
+
+size_t agg_row_bytes(void)
+{
+    return sizeof(struct bin_row) + 3 * sizeof(uint32_t); /* 2 to 4 slots a row */
+}
+
+struct agg *agg_new(const struct agg_cfg *cfg, struct agg_budget *budget,
+                    const struct hash_key *key)
 {
     struct agg *a = calloc(1, sizeof(*a));
     if (!a)
@@ -55,10 +110,11 @@ struct agg *agg_new(const struct agg_cfg *cfg, const struct hash_key *key)
     a->cfg = *cfg;
     if (a->cfg.max_entries < AGG_MIN_ROWS)
         a->cfg.max_entries = AGG_MIN_ROWS;
-    if (a->cfg.max_entries > UINT32_MAX / 4)
-        a->cfg.max_entries = UINT32_MAX / 4;
+    if (a->cfg.max_entries > AGG_MAX_ROWS)
+        a->cfg.max_entries = AGG_MAX_ROWS;
+    a->budget = budget;
     a->key = *key;
-    if (agg_resize(a, AGG_MIN_ROWS) < 0) {
+    if (agg_resize(a, AGG_MIN_ROWS, false) < 0) {
         agg_free(a);
         return NULL;
     }
@@ -69,6 +125,7 @@ void agg_free(struct agg *a)
 {
     if (!a)
         return;
+    budget_give(a->budget, a->bytes);
     free(a->rows);
     free(a->slots);
     free(a->totals);
@@ -95,26 +152,45 @@ static void slot_insert(struct agg *a, size_t row)
 }
 
 /* Makes room for cap rows and rebuilds the index (a power of two of at
- * least twice the rows, so probes stay short). */
-static int agg_resize(struct agg *a, size_t cap)
+ * least twice the rows, so probes stay short). The growth is charged to the
+ * budget first: -ENOSPC when it does not fit, unless forced. */
+static int agg_resize(struct agg *a, size_t cap, bool forced)
 {
+    size_t want = bytes_for(cap);
+    size_t more = want > a->bytes ? want - a->bytes : 0;
+    if (!budget_take(a->budget, more, forced))
+        return -ENOSPC;
     struct bin_row *rows = realloc(a->rows, cap * sizeof(*rows));
-    if (!rows)
+    uint32_t *slots = rows ? calloc(slots_for(cap), sizeof(*slots)) : NULL;
+    if (!slots) {
+        if (rows)
+            a->rows = rows;
+        budget_give(a->budget, more);
         return -ENOMEM;
+    }
     a->rows = rows;
-    size_t nslots = 16;
-    while (nslots < 2 * cap)
-        nslots *= 2;
-    uint32_t *slots = calloc(nslots, sizeof(*slots));
-    if (!slots)
-        return -ENOMEM;
     free(a->slots);
     a->slots = slots;
-    a->nslots = nslots;
+    a->nslots = slots_for(cap);
     a->cap = cap;
+    budget_give(a->budget, a->bytes + more - want);
+    a->bytes = want;
     for (size_t r = 0; r < a->n; r++)
         slot_insert(a, r);
     return 0;
+}
+
+/* Grows to up to cap rows: all of them when the budget allows, else as
+ * many more as it does. 0, -ENOSPC when not one more row fits, or -ENOMEM. */
+static int agg_grow(struct agg *a, size_t cap)
+{
+    while (cap > a->cap) {
+        int rc = agg_resize(a, cap, false);
+        if (rc != -ENOSPC)
+            return rc;
+        cap = a->cap + (cap - a->cap) / 2;
+    }
+    return -ENOSPC;
 }
 
 static int agg_double(struct agg *a)
@@ -122,9 +198,7 @@ static int agg_double(struct agg *a)
     size_t cap = a->cap * 2;
     if (cap > a->cfg.max_entries)
         cap = a->cfg.max_entries;
-    if (cap <= a->cap)
-        return -ENOSPC;
-    return agg_resize(a, cap);
+    return agg_grow(a, cap);
 }
 
 /* The row of (host, dir, ts) whose row_hash is h, created empty on first
@@ -357,7 +431,7 @@ int agg_reserve(struct agg *a, size_t rows)
         rows = a->cfg.max_entries;
     if (rows <= a->cap)
         return 0;
-    return agg_resize(a, rows);
+    return agg_grow(a, rows);
 }
 
 size_t agg_count(const struct agg *a)
@@ -367,7 +441,11 @@ size_t agg_count(const struct agg *a)
 
 bool agg_needs_flush(const struct agg *a)
 {
-    return a->n >= a->cfg.max_entries / 4 * 3;
+    size_t most = a->cfg.max_entries;
+    size_t left = budget_left(a->budget);
+    if (left != SIZE_MAX && a->cap + left / agg_row_bytes() < most)
+        most = a->cap + left / agg_row_bytes();
+    return a->n >= most / 4 * 3;
 }
 
 /* The 0.0.0.0 row of (dir, ts) among the totals built so far. Totals are
@@ -419,7 +497,8 @@ int agg_rows(struct agg *a, struct bin_batch *out)
     }
     free(idx);
     /* Hand out one contiguous array: host rows, then totals. */
-    if (a->cap < a->n + a->ntotals && agg_resize(a, a->n + a->ntotals) < 0)
+    /* The totals are few: they may go past the budget rather than fail. */
+    if (a->cap < a->n + a->ntotals && agg_resize(a, a->n + a->ntotals, true) < 0)
         return -ENOMEM;
     if (a->ntotals) /* totals is NULL until the first non-empty export */
         memcpy(a->rows + a->n, a->totals, a->ntotals * sizeof(*a->totals));

@@ -121,7 +121,9 @@ static int import_files(const struct of_config *cfg, struct store *st, char **fi
     struct nets *nets = NULL;
     if (import_nets(cfg, &nets) != CLI_OK)
         return CLI_FAIL;
-    struct ingest *in = ingest_new(cfg, &key);
+    struct agg_budget budget;
+    agg_budget_init(&budget, cfg->counters_memory);
+    struct ingest *in = ingest_new(cfg, &budget, &key);
     if (!in) {
         fprintf(stderr, "ophanimflow: out of memory\n");
         nets_free(nets);

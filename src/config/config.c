@@ -18,7 +18,17 @@
 #include "util/parse.h"
 #include "util/paths.h"
 
-enum opt_kind { OPT_U16, OPT_U32, OPT_SIZE, OPT_INT, OPT_BOOL, OPT_PATH, OPT_FONT, OPT_LISTEN };
+enum opt_kind {
+    OPT_U16,
+    OPT_U32,
+    OPT_SIZE,
+    OPT_BYTES,
+    OPT_INT,
+    OPT_BOOL,
+    OPT_PATH,
+    OPT_FONT,
+    OPT_LISTEN
+};
 
 struct opt {
     const char *name;
@@ -48,7 +58,8 @@ static const struct opt options[] = {
     OPT("SOCKET_RCVBUF", OPT_INT, rcvbuf, 65536, 1u << 30),
     OPT("SAMPLING_RATE", OPT_U32, agg.default_rate, 1, 1000000000),
     OPT("SAMPLING_FORCE", OPT_BOOL, agg.force_rate, 0, 1),
-    OPT("MAX_ROWS", OPT_SIZE, agg.max_entries, 1024, 100000000),
+    OPT("COUNTERS_MEMORY", OPT_BYTES, counters_memory, (uint64_t)16 << 20, (uint64_t)1 << 40),
+    OPT("MAX_ROWS", OPT_SIZE, agg.max_entries, 1024, AGG_MAX_ROWS),
     OPT("FLOW_MAX_AGE", OPT_U32, agg.max_age_s, 60, 604800),
     OPT("FLOW_MAX_FUTURE", OPT_U32, agg.max_future_s, 0, 86400),
     OPT("FLOW_MAX_SPAN", OPT_U32, agg.max_span_s, 300, 604800),
@@ -77,6 +88,7 @@ int config_init(struct of_config *cfg)
     cfg->sflow_port = 6343;
     (void)snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", OF_DEFAULT_DB);
     cfg->flush_interval = 10;
+    cfg->counters_memory = (size_t)1 << 30;
     cfg->retention.reserve_pct = 10;
     cfg->workers = 0;
     cfg->max_exporters = 1024;
@@ -175,6 +187,14 @@ static int set_option(struct load_state *ls, const struct opt *o, const char *v)
         if (parse_bool(v, &b) < 0)
             return fail(ls, "%s must be yes or no, got \"%s\"", o->name, v);
         *(bool *)field = b != 0;
+        return 1;
+    case OPT_BYTES:
+        if (parse_bytes(v, o->min, o->max, &n) < 0)
+            return fail(
+                ls,
+                "%s must be a size in bytes (K, M, G or T may follow) in %llu..%llu, got \"%s\"",
+                o->name, (unsigned long long)o->min, (unsigned long long)o->max, v);
+        *(size_t *)field = (size_t)n;
         return 1;
     default:
         break;
@@ -333,6 +353,7 @@ static bool option_same(const struct opt *o, const struct of_config *a, const st
     case OPT_U32:
         return memcmp(fa, fb, sizeof(uint32_t)) == 0;
     case OPT_SIZE:
+    case OPT_BYTES:
         return memcmp(fa, fb, sizeof(size_t)) == 0;
     case OPT_INT:
         return memcmp(fa, fb, sizeof(int)) == 0;

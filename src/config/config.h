@@ -40,6 +40,7 @@ struct of_config {
     size_t max_exporters;              /* MAX_EXPORTERS (1024) */
     size_t max_templates;              /* MAX_TEMPLATES: per exporter (256) */
     int rcvbuf;                        /* SOCKET_RCVBUF: bytes (33554432) */
+    size_t counters_memory;            /* COUNTERS_MEMORY: bytes all counter tables may hold (1G) */
     struct agg_cfg agg;                /* SAMPLING_RATE, SAMPLING_FORCE, FLOW_MAX_AGE, ... */
     uint16_t http_port;                /* HTTP_PORT: API and dashboard (42180); 0 = off */
     struct addr_list http_listen;      /* HTTP_LISTEN_ADDRESS; empty = 0.0.0.0 and :: */

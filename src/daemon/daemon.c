@@ -61,6 +61,7 @@ struct worker {
 
 struct daemon {
     const struct of_config *cfg;
+    struct agg_budget budget; /* COUNTERS_MEMORY, shared by every worker's tables */
     struct store *st;
     struct status_board *board; /* NULL: nobody reads status */
     struct livenets *live;      /* NULL: cfg->nets for good */
@@ -425,8 +426,8 @@ static int daemon_start(struct daemon *d, const struct hash_key *key)
     for (size_t i = 0; i < d->nworkers; i++) {
         struct worker *w = &d->workers[i];
         w->d = d;
-        w->in = ingest_new(d->cfg, key);
-        w->spare = agg_new(&d->cfg->agg, key);
+        w->in = ingest_new(d->cfg, &d->budget, key);
+        w->spare = agg_new(&d->cfg->agg, &d->budget, key);
         if (!w->in || !w->spare)
             return -ENOMEM;
         int rc = worker_open(w, d->cfg, reuseport);
@@ -464,6 +465,7 @@ int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *s
     if (!d)
         return -ENOMEM;
     d->cfg = cfg;
+    agg_budget_init(&d->budget, cfg->counters_memory);
     d->st = st;
     d->board = board;
     d->live = live;
@@ -499,8 +501,10 @@ int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *s
     netsref_put(now);
     log_msg(LOG_INFO,
             "collecting: NetFlow/IPFIX on UDP %u, sFlow on UDP %u, %zu workers, "
-            "%zu local networks, writing every %u s",
-            cfg->collector_port, cfg->sflow_port, d->nworkers, nnets, cfg->flush_interval);
+            "%zu local networks, writing every %u s, counters in at most %zu MiB "
+            "(about %zu host rows)",
+            cfg->collector_port, cfg->sflow_port, d->nworkers, nnets, cfg->flush_interval,
+            cfg->counters_memory >> 20, cfg->counters_memory / agg_row_bytes());
     if (nnets == 0)
         log_msg(LOG_WARN, "no local networks configured: no host will be accounted");
     log_retention(&cfg->retention);

@@ -22,7 +22,8 @@ struct ingest {
     struct log_limit log_tpl_full;
 };
 
-struct ingest *ingest_new(const struct of_config *cfg, const struct hash_key *key)
+struct ingest *ingest_new(const struct of_config *cfg, struct agg_budget *budget,
+                          const struct hash_key *key)
 {
     struct ingest *in = calloc(1, sizeof(*in));
     if (!in)
@@ -33,7 +34,7 @@ struct ingest *ingest_new(const struct of_config *cfg, const struct hash_key *ke
     in->exporters = exporter_tab_new(cfg->max_exporters, key);
     in->tpls = tpl_cache_new(cfg->max_templates, key);
     in->recs = calloc(INGEST_MAX_RECORDS, sizeof(*in->recs));
-    in->agg = agg_new(&cfg->agg, key);
+    in->agg = agg_new(&cfg->agg, budget, key);
     if (!in->exporters || !in->tpls || !in->recs || !in->agg) {
         ingest_free(in);
         return NULL;
@@ -69,9 +70,11 @@ static void warn_counters_full(struct ingest *in)
 {
     if (log_every(&in->log_full, 60))
         log_msg(LOG_WARN,
-                "counters full (MAX_ROWS=%zu per worker): host updates are being dropped "
-                "(%llu so far); the store is not keeping up, or MAX_ROWS is too small",
-                in->cfg->agg.max_entries, (unsigned long long)in->st.dropped_full);
+                "counters full (COUNTERS_MEMORY=%zu bytes in all, MAX_ROWS=%zu per table): "
+                "host updates are being dropped (%llu so far); the store is not keeping up, "
+                "or the memory allowed is too small",
+                in->cfg->counters_memory, in->cfg->agg.max_entries,
+                (unsigned long long)in->st.dropped_full);
 }
 
 static void warn_templates_full(struct ingest *in, const struct exporter *e)

@@ -27,8 +27,11 @@
 
 struct ingest;
 
-/* NULL on allocation failure. cfg must outlive the ingest. */
-struct ingest *ingest_new(const struct of_config *cfg, const struct hash_key *key);
+/* NULL on allocation failure. cfg and budget (the memory the counters of
+ * every ingest and spare agg may hold together, NULL for no limit but
+ * MAX_ROWS) must outlive the ingest. */
+struct ingest *ingest_new(const struct of_config *cfg, struct agg_budget *budget,
+                          const struct hash_key *key);
 void ingest_free(struct ingest *in); /* accepts NULL */
 
 void ingest_lock(struct ingest *in);

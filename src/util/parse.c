@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -37,6 +38,34 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
     if (v < min || v > max)
         return -ERANGE;
     *out = (int64_t)v;
+    return 0;
+}
+
+int parse_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    static const char units[] = "KMGT";
+    if (!s || !isdigit((unsigned char)s[0]))
+        return -EINVAL;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno == ERANGE)
+        return -ERANGE;
+    if (errno != 0 || end == s)
+        return -EINVAL;
+    if (*end != '\0') {
+        const char *u = strchr(units, toupper((unsigned char)*end));
+        if (!u || end[1] != '\0')
+            return -EINVAL;
+        for (const char *k = units; k <= u; k++) {
+            if (v > UINT64_MAX / 1024)
+                return -ERANGE;
+            v *= 1024;
+        }
+    }
+    if (v < min || v > max)
+        return -ERANGE;
+    *out = (uint64_t)v;
     return 0;
 }
 

@@ -15,6 +15,11 @@ OF_MUST_CHECK int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t 
 /* The same for signed values (UNIX timestamps may be negative in principle). */
 OF_MUST_CHECK int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 
+/* A size in bytes: a whole decimal number, optionally followed by K, M, G
+ * or T (any case; powers of 1024), in [min, max]. The same errors as
+ * parse_u64; a size past 2^64 is -ERANGE. */
+OF_MUST_CHECK int parse_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
 /* "1", "yes", "true", "on" and "0", "no", "false", "off" (any case). */
 OF_MUST_CHECK int parse_bool(const char *s, int *out);
 

@@ -1,4 +1,5 @@
 /* Tests of account/agg.c: direction, classes, sampling, time binning. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,7 +34,7 @@ static int setup(void **state)
     agg_cfg_default(&f->cfg);
     f->cfg.default_rate = 1;
     hash_key_from_seed(&f->key, 7);
-    f->agg = agg_new(&f->cfg, &f->key);
+    f->agg = agg_new(&f->cfg, NULL, &f->key);
     assert_non_null(f->agg);
     *state = f;
     return 0;
@@ -137,7 +138,7 @@ static void test_sampling(void **state)
     int64_t ts = (int64_t)(T0 / 1000);
     r.sampling = 10; /* signalled: wins over the default */
     f->cfg.default_rate = 100;
-    struct agg *a = agg_new(&f->cfg, &f->key);
+    struct agg *a = agg_new(&f->cfg, NULL, &f->key);
     agg_add(a, f->nets, &f->cls, &r, T0, false, &f->st);
     r.sampling = 0; /* none: the default */
     agg_add(a, f->nets, &f->cls, &r, T0, false, &f->st);
@@ -147,7 +148,7 @@ static void test_sampling(void **state)
     agg_free(a);
     /* forced: the configured rate for NetFlow/IPFIX, never for sFlow */
     f->cfg.force_rate = true;
-    a = agg_new(&f->cfg, &f->key);
+    a = agg_new(&f->cfg, NULL, &f->key);
     r.sampling = 10;
     agg_add(a, f->nets, &f->cls, &r, T0, false, &f->st);
     agg_add(a, f->nets, &f->cls, &r, T0, true, &f->st);
@@ -213,7 +214,7 @@ static void test_full(void **state)
     struct fixture *f = *state;
     struct agg_cfg cfg = f->cfg;
     cfg.max_entries = 1024;
-    struct agg *a = agg_new(&cfg, &f->key);
+    struct agg *a = agg_new(&cfg, NULL, &f->key);
     /* 1100 distinct bins of one host: 1024 fit, the rest are counted */
     for (uint64_t i = 0; i < 1100; i++) {
         struct flow_rec r = rec("198.51.100.1", 80, "10.20.0.10", 1, 6, 1, 0, 0);
@@ -236,6 +237,68 @@ static void test_full(void **state)
     agg_reset(a);
     assert_int_equal(agg_count(a), 0);
     agg_free(a);
+}
+
+/* Adds n rows, one per 5-minute bin of one host, from bin `first` on. */
+static void add_bins(struct fixture *f, struct agg *a, uint64_t first, uint64_t n)
+{
+    for (uint64_t i = first; i < first + n; i++) {
+        struct flow_rec r = rec("198.51.100.1", 80, "10.20.0.10", 1, 6, 1, 0, 0);
+        r.start_ms = r.end_ms = T0 + i * 300000;
+        agg_add(a, f->nets, &f->cls, &r, r.end_ms, false, &f->st);
+    }
+}
+
+/* Two aggs share one budget: together they never hold more than it
+ * allows, what one gives back the other can take, and nothing is left
+ * charged once both are freed. The budget is exactly two tables of 1024
+ * rows and one of 2048 (rows of 224 bytes, 2 to 4 index slots each). */
+static void test_budget(void **state)
+{
+    struct fixture *f = *state;
+    size_t t1024 = 1024 * sizeof(struct bin_row) + 2048 * sizeof(uint32_t);
+    size_t t2048 = 2048 * sizeof(struct bin_row) + 4096 * sizeof(uint32_t);
+    struct agg_budget b;
+    agg_budget_init(&b, 2 * t1024 + (t2048 - t1024));
+    struct agg *one = agg_new(&f->cfg, &b, &f->key), *two = agg_new(&f->cfg, &b, &f->key);
+    assert_non_null(one);
+    assert_non_null(two);
+    assert_int_equal(atomic_load(&b.used), 2 * t1024);
+    add_bins(f, one, 0, 1000);
+    assert_false(agg_needs_flush(one));
+    add_bins(f, one, 1000, 2000); /* grows to 2048 rows, then the budget is spent */
+    assert_int_equal(agg_count(one), 2048);
+    assert_int_equal(f->st.dropped_full, 3000 - 2048);
+    assert_int_equal(atomic_load(&b.used), b.limit);
+    assert_true(agg_needs_flush(one));
+    add_bins(f, two, 0, 1025); /* no room to grow: 1024 fit */
+    assert_int_equal(agg_count(two), 1024);
+    assert_int_equal(f->st.dropped_full, 3000 - 2048 + 1);
+    assert_true(agg_needs_flush(two));
+    assert_int_equal(agg_reserve(two, 4096), -ENOSPC);
+    /* what one gives back, two can take */
+    agg_free(one);
+    assert_int_equal(atomic_load(&b.used), t1024);
+    assert_int_equal(agg_reserve(two, 2048), 0);
+    add_bins(f, two, 1024, 1024);
+    assert_int_equal(agg_count(two), 2048);
+    assert_int_equal(f->st.dropped_full, 3000 - 2048 + 1);
+    /* the totals a write adds may pass the budget rather than fail it */
+    struct bin_batch batch;
+    assert_int_equal(agg_rows(two, &batch), 0);
+    assert_int_equal(batch.n, 2 * 2048);
+    agg_free(two);
+    assert_int_equal(atomic_load(&b.used), 0);
+}
+
+/* A budget too small for the smallest table refuses to make one. */
+static void test_budget_too_small(void **state)
+{
+    struct fixture *f = *state;
+    struct agg_budget b;
+    agg_budget_init(&b, 1000);
+    assert_null(agg_new(&f->cfg, &b, &f->key));
+    assert_int_equal(atomic_load(&b.used), 0);
 }
 
 /* Counters saturate instead of wrapping; unbelievable records are dropped. */
@@ -276,7 +339,7 @@ static void test_batch_equals_single(void **state)
             rec(down ? remote : local, (uint16_t)(x >> 8), down ? local : remote,
                 (uint16_t)(x >> 24), (x & 6) ? 6 : 17, (x >> 33) % 100000, start, start + len);
     }
-    struct agg *single = agg_new(&f->cfg, &f->key), *batch = agg_new(&f->cfg, &f->key);
+    struct agg *single = agg_new(&f->cfg, NULL, &f->key), *batch = agg_new(&f->cfg, NULL, &f->key);
     struct agg_stats s1 = {0}, s2 = {0};
     for (size_t i = 0; i < 333; i++)
         agg_add(single, f->nets, &f->cls, &recs[i], T0 + 1000000, false, &s1);
@@ -314,6 +377,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_prorate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_budget_too_small, setup, teardown),
         cmocka_unit_test_setup_teardown(test_absurd_and_saturation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rows_of_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_equals_single, setup, teardown),

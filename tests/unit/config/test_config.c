@@ -51,6 +51,7 @@ static void test_full_file(void **state)
                "HTTP_PORT=8042\n"
                "ENDPOINTS_HOSTS=\"192.0.2.5,2001:db8::5\"\n"
                "CHARTS_NETDESC=1\n"
+               "COUNTERS_MEMORY=256M\n"
                "[networks]\n"
                "net = 10.20.0.0/24 Office LAN\n"
                "net = 2001:db8:20::/64\n"
@@ -72,6 +73,7 @@ static void test_full_file(void **state)
     assert_false(cfg.charts_prealloc);
     assert_string_equal(cfg.db_path, "/tmp/x.db");
     assert_int_equal(cfg.flush_interval, 5);
+    assert_int_equal(cfg.counters_memory, 256 << 20);
     assert_int_equal(cfg.retention.reserve_pct, 20);
     assert_int_equal(cfg.retention.bin_days, 60);
     assert_int_equal(cfg.retention.hour_days, 400);
@@ -106,6 +108,8 @@ static void test_errors_name_the_line(void **state)
         {"STORAGE_RESERVED_SPACE=100\n", ":1: STORAGE_RESERVED_SPACE must be a number in 0..99"},
         {"RETENTION_DAYS=-1\n", ":1: RETENTION_DAYS must be a number in 0..36500"},
         {"RETENTION_HOURLY_DAYS=36501\n", ":1: RETENTION_HOURLY_DAYS must be a number in 0..36500"},
+        {"COUNTERS_MEMORY=1M\n", ":1: COUNTERS_MEMORY must be a size in bytes"},
+        {"COUNTERS_MEMORY=1GB\n", ":1: COUNTERS_MEMORY must be a size in bytes"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct of_config cfg;
@@ -130,6 +134,9 @@ static void test_retention_defaults(void **state)
     assert_int_equal(cfg.retention.reserve_pct, 10);
     assert_int_equal(cfg.retention.bin_days, 0);
     assert_int_equal(cfg.retention.hour_days, 0);
+    /* the counters: a memory budget, and no row count of their own */
+    assert_int_equal(cfg.counters_memory, 1 << 30);
+    assert_int_equal(cfg.agg.max_entries, AGG_MAX_ROWS);
     config_fini(&cfg);
 }
 

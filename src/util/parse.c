@@ -44,28 +44,29 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 int parse_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
     static const char units[] = "KMGT";
-    if (!s || !isdigit((unsigned char)s[0]))
+    char num[24]; /* UINT64_MAX has 20 digits */
+    size_t len = s ? strlen(s) : 0;
+    const char *u = len ? strchr(units, toupper((unsigned char)s[len - 1])) : NULL;
+    if (u)
+        len--;
+    if (len == 0)
         return -EINVAL;
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno == ERANGE)
-        return -ERANGE;
-    if (errno != 0 || end == s)
-        return -EINVAL;
-    if (*end != '\0') {
-        const char *u = strchr(units, toupper((unsigned char)*end));
-        if (!u || end[1] != '\0')
-            return -EINVAL;
-        for (const char *k = units; k <= u; k++) {
-            if (v > UINT64_MAX / 1024)
-                return -ERANGE;
-            v *= 1024;
-        }
+    if (len >= sizeof(num)) /* past UINT64_MAX when it is a number at all */
+        return strspn(s, "0123456789") >= len ? -ERANGE : -EINVAL;
+    memcpy(num, s, len);
+    num[len] = '\0';
+    uint64_t v;
+    int rc = parse_u64(num, 0, UINT64_MAX, &v);
+    if (rc < 0)
+        return rc;
+    for (const char *k = units; u && k <= u; k++) {
+        if (v > UINT64_MAX / 1024)
+            return -ERANGE;
+        v *= 1024;
     }
     if (v < min || v > max)
         return -ERANGE;
-    *out = (uint64_t)v;
+    *out = v;
     return 0;
 }
 

@@ -12,6 +12,24 @@
 # NFACCTD_CACHE sizes nfacctd's cache (65537 entries when unset).
 # shellcheck shell=bash disable=SC2034  # COLL_PID is read by the caller
 
+# scratch_dir NAME: TMP, a scratch directory removed at exit (unless
+# KEEP=1), and PIDS, the processes to kill at exit if they still run; the
+# socket buffer limit is put back too.
+scratch_dir() {
+    TMP=$(mktemp -d "/tmp/of-$1.XXXXXX") || exit 1
+    PIDS=""
+    trap scratch_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+scratch_cleanup() {
+    for p in $PIDS; do
+        kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
+    done
+    restore_rmem_max
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$TMP"
+}
+
 port_hex() { printf '%04X' "$1"; }
 
 # True when some UDP socket is bound to the port.

@@ -51,20 +51,9 @@ for f in "$OF" "$SEND"; do
     fi
 done
 
-TMP=$(mktemp -d /tmp/of-hosts.XXXXXX) || exit 1
-PIDS=""
-cleanup() {
-    for p in $PIDS; do
-        kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-    done
-    restore_rmem_max
-    [ "$KEEP" = 1 ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # shellcheck source=bench/collectors.sh
 source "$(dirname "$0")/collectors.sh"
+scratch_dir hosts
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }

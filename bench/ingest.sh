@@ -81,21 +81,9 @@ if [ "$PIN" = 1 ]; then
     fi
 fi
 
-TMP=$(mktemp -d /tmp/of-ingest.XXXXXX) || exit 1
-PIDS=""
-
-cleanup() {
-    for p in $PIDS; do
-        kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
-    done
-    restore_rmem_max
-    [ "$KEEP" = 1 ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # shellcheck source=bench/collectors.sh
 source "$(dirname "$0")/collectors.sh"
+scratch_dir ingest
 
 # --- one step
 

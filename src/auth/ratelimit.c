@@ -59,17 +59,18 @@ static struct of_addr rl_key(const struct of_addr *client)
     return k;
 }
 
-/* The client's slot, or the slot to take for it (*found false). */
+/* The client's slot, or the slot to take for it (*found false): a free
+ * one, else the one used longest ago. There is always one (max >= 1). */
 static struct rl_slot *rl_find(struct ratelimit *rl, const struct of_addr *key, bool *found)
 {
-    struct rl_slot *victim = NULL;
+    struct rl_slot *victim = &rl->slots[0];
     for (size_t i = 0; i < rl->max; i++) {
         struct rl_slot *s = &rl->slots[i];
         if (s->used && addr_equal(&s->addr, key)) {
             *found = true;
             return s;
         }
-        if (!victim || (victim->used && (!s->used || s->last < victim->last)))
+        if (victim->used && (!s->used || s->last < victim->last))
             victim = s;
     }
     *found = false;

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conditions.h"
 #include "report/graph.h"
 #include "store/store.h"
 #include "util/parse.h"
@@ -299,6 +300,7 @@ int main(int argc, char **argv)
     /* Day and month boundaries in UTC, so every run reads the same rows. */
     setenv("TZ", "UTC", 1);
     tzset();
+    bench_print_conditions();
     struct store *st = NULL;
     int rc = open_store(&o, &st);
     if (rc == 0)

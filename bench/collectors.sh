@@ -30,6 +30,11 @@ scratch_cleanup() {
     [ "${KEEP:-0}" = 1 ] || rm -rf "$TMP"
 }
 
+# The build type of a build directory (Release, RelWithDebInfo, ...).
+build_type() {
+    sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$1/CMakeCache.txt" 2>/dev/null | grep . || echo '?'
+}
+
 port_hex() { printf '%04X' "$1"; }
 
 # True when some UDP socket is bound to the port.

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conditions.h"
 #include "daemon/flush.h"
 #include "daemon/ingest.h"
 #include "decode/dispatch.h"
@@ -519,19 +520,6 @@ static int run_isolated(const struct bench_opts *o, const struct of_config *cfg,
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }
 
-static void print_load(void)
-{
-    char line[128] = "?";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (!fgets(line, sizeof(line), f))
-            (void)snprintf(line, sizeof(line), "?");
-        fclose(f);
-    }
-    line[strcspn(line, "\n")] = '\0';
-    printf("load average at start: %s (figures are only as good as the machine is idle)\n\n", line);
-}
-
 int main(int argc, char **argv)
 {
     struct bench_opts o;
@@ -547,7 +535,7 @@ int main(int argc, char **argv)
         return 1;
     }
     hash_key_from_seed(&key, BENCH_SEED);
-    print_load();
+    bench_print_conditions();
     print_header(&o);
     int failed = 0;
     for (int p = 0; p < PKTGEN__COUNT; p++)

@@ -108,10 +108,9 @@ run_one() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'; }
 
 raise_rmem_max "$RCVBUF"
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null)
 echo "active hosts: protocol $PROTO at $RATE records/s for ${SECONDS_EACH} s, $RUNS runs each," \
     "writes every ${FLUSH_SECONDS} s"
-echo "build ${build_type:-?}, $(nproc 2>/dev/null || echo '?') cores, load average" \
+echo "build $(build_type "$BUILD"), $(nproc 2>/dev/null || echo '?') cores, load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null), socket buffer asked $RCVBUF bytes" \
     "(net.core.rmem_max now $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo '?'))"
 echo

@@ -53,7 +53,8 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-echo "store: $HOSTS hosts"
+echo "store: $HOSTS hosts; build $(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null)," \
+    "$NCPU cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 "$GEN" "$dir/of.db" "$HOSTS"
 
 # One run of wrk; prints "req/s avg p99".

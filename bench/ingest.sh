@@ -204,7 +204,8 @@ run_collector() {
 NAMES=()
 raise_rmem_max "$RCVBUF"
 echo "loopback ingest, protocol $PROTO, ${STEP_SECONDS} s per step, writes every ${FLUSH_SECONDS} s," \
-    "$(nproc 2>/dev/null || echo '?') cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+    "65,536 hosts, build $(build_type "$BUILD"), $(nproc 2>/dev/null || echo '?') cores," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "socket buffer asked: $RCVBUF bytes (net.core.rmem_max: $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo '?'))"
 echo
 for c in $COLLECTORS; do

@@ -46,6 +46,15 @@ def warnings(out, what):
     return [line for line in out.splitlines() if "warn" in line and what in line]
 
 
+def wait_warnings(d, what, seconds=10):
+    """The daemon's warnings about `what` once one is logged, or none
+    after `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline and not warnings(d.output(), what):
+        time.sleep(0.05)
+    return warnings(d.output(), what)
+
+
 def check_counters_full():
     hosts = 2000  # one direction each; MAX_ROWS=1024 keeps 1024 of them
     db = ofe2e.tmpdir() + "/of.db"
@@ -53,10 +62,7 @@ def check_counters_full():
     try:
         ofe2e.send_udp(d.nf_port, [v9([flowset(0, template(T_DATA)),
                                        flowset(T_DATA, records(hosts))])])
-        deadline = time.time() + 10
-        while time.time() < deadline and not warnings(d.output(), "counters full"):
-            time.sleep(0.05)
-        running = warnings(d.output(), "counters full")
+        running = wait_warnings(d, "counters full")
     finally:
         out = d.stop()
     stored = sum(len(ofe2e.traff(db, y, m)) for y, m in {time.localtime()[:2]})
@@ -77,10 +83,7 @@ def check_templates_full():
         # the second template does not fit, and the records that need it are lost
         ofe2e.send_udp(d.nf_port, [v9([flowset(0, template(T_DATA) + template(T_DATA + 1)),
                                        flowset(T_DATA + 1, records(3))])])
-        deadline = time.time() + 10
-        while time.time() < deadline and not warnings(d.output(), "template cache full"):
-            time.sleep(0.05)
-        running = warnings(d.output(), "template cache full")
+        running = wait_warnings(d, "template cache full")
     finally:
         out = d.stop()
     ok = len(running) == 1 and "127.0.0.1" in running[0] and "MAX_TEMPLATES=1 " in running[0]
@@ -116,10 +119,7 @@ def check_kernel_drops():
         # drops show with the first one to arrive after them
         time.sleep(0.5)
         ofe2e.send_udp(d.nf_port, [dgram])
-        deadline = time.time() + (10 if counts else 2)
-        while time.time() < deadline and not warnings(d.output(), "the kernel dropped"):
-            time.sleep(0.05)
-        running = warnings(d.output(), "the kernel dropped")
+        running = wait_warnings(d, "the kernel dropped", 10 if counts else 2)
     finally:
         out = d.stop()
     drops = re.search(r"(\d+) kernel drops", out)

@@ -101,6 +101,11 @@ size_t agg_row_bytes(void)
     return sizeof(struct bin_row) + 3 * sizeof(uint32_t); /* 2 to 4 slots a row */
 }
 
+size_t agg_min_bytes(void)
+{
+    return bytes_for(AGG_MIN_ROWS);
+}
+
 struct agg *agg_new(const struct agg_cfg *cfg, struct agg_budget *budget,
                     const struct hash_key *key)
 {

@@ -58,6 +58,9 @@ void agg_budget_init(struct agg_budget *b, size_t limit);
 /* What one row costs in memory, its share of the index included (about). */
 size_t agg_row_bytes(void);
 
+/* What the smallest agg takes from its budget, which agg_new charges. */
+size_t agg_min_bytes(void);
+
 struct agg_stats {
     uint64_t records;      /* records counted for at least one local host */
     uint64_t transit;      /* records with no local side (counted for nobody) */

@@ -483,6 +483,15 @@ int daemon_new(struct daemon **out, const struct of_config *cfg, struct store *s
         log_msg(LOG_INFO, "this system cannot spread one port over several sockets: 1 worker");
         n = 1;
     }
+    /* Each worker starts with two of the smallest tables (the one filling
+     * and the one being written): a budget without room for them is a
+     * config error, not an allocation failure. */
+    if (cfg->counters_memory < 2 * n * agg_min_bytes()) {
+        log_msg(LOG_ERR, "COUNTERS_MEMORY=%zu is too small for %zu workers: at least %zu bytes",
+                cfg->counters_memory, n, 2 * n * agg_min_bytes());
+        free(d);
+        return -EINVAL;
+    }
     d->workers = calloc(n, sizeof(*d->workers));
     if (!d->workers || retention_new(&d->retention, cfg->db_path, &cfg->retention) < 0) {
         free(d->workers);

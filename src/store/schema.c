@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "store/cells.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -135,16 +136,59 @@ static const char schema_v3[] = "CREATE TABLE users ("
                                 " description TEXT NOT NULL DEFAULT '',"
                                 " created INTEGER NOT NULL);";
 
+/* Version 4: one row per host and step instead of one per host, direction
+ * and step, with both directions' counters in one blob (store/cells.h)
+ * instead of 24 or 36 integer columns. Most counters are zero and took a
+ * column header byte each; a bin now takes about a third of the bytes,
+ * and a write one row instead of two. The upgrade packs the old rows with
+ * of_pack (below), an aggregate over a (ts, host) group of up to two rows:
+ * of_pack(kind, dir, counters...), kind 2 for bins (b_, p_), 3 for rollups
+ * (b_, p_, m_).
+ *
+ * And rollup_mark: the bins before its ts are in the rollups and the
+ * monthly totals, those from it on are not yet. Those used to be rewritten
+ * with every write of a bin (a bin is written every FLUSH_INTERVAL while
+ * it fills), which made a write four upserts per row; now a bin is added to
+ * its hour, day and month once, when it is sealed, and the readers add the
+ * few bins after the mark themselves (store_sqlite_seal.c). Every bin of a
+ * version 3 file is in its rollups and monthly totals, so the mark starts
+ * after the last one. */
+/* clang-format off */
+#define V4_TABLE(name)                                                                             \
+    "CREATE TABLE " name " (ts INTEGER NOT NULL, host INTEGER NOT NULL, c BLOB NOT NULL,"         \
+    " PRIMARY KEY (ts, host)) WITHOUT ROWID;"
+#define V4_COPY(from, to, kind, cols)                                                              \
+    "INSERT INTO " to " (ts, host, c) SELECT ts, host, of_pack(" kind ", dir" cols ")"           \
+    " FROM " from " GROUP BY ts, host ORDER BY ts, host;"                                          \
+    "DROP TABLE " from "; ALTER TABLE " to " RENAME TO " from ";"
+/* clang-format on */
+
+#define V4_BIN_COLS  V2_CLASSES(V2_COL) V2_CLASSES(V2_PKT)
+#define V4_ROLL_COLS V2_CLASSES(V2_COL) V2_CLASSES(V2_PKT) V2_CLASSES(V2_PEAK)
+
+static const char schema_v4_tables[] =
+    V4_TABLE("bins_v4") V4_TABLE("bins_1h_v4") V4_TABLE("bins_1d_v4");
+static const char schema_v4_bins[] = V4_COPY("bins", "bins_v4", "2", V4_BIN_COLS);
+static const char schema_v4_hours[] = V4_COPY("bins_1h", "bins_1h_v4", "3", V4_ROLL_COLS);
+static const char schema_v4_days[] = V4_COPY("bins_1d", "bins_1d_v4", "3", V4_ROLL_COLS);
+static const char schema_v4_mark[] =
+    "CREATE TABLE rollup_mark (id INTEGER PRIMARY KEY CHECK (id = 1), ts INTEGER NOT NULL);"
+    "INSERT INTO rollup_mark (id, ts)"
+    " SELECT 1, max(ts) + 300 FROM bins HAVING max(ts) IS NOT NULL;";
+
 /* Each step is a list of SQL texts, run in order; a text may hold several
  * statements. */
 static const char *const step_v1[] = {schema_v1, NULL};
 static const char *const step_v2[] = {schema_v2_tables, schema_v2_hours, schema_v2_days, NULL};
 static const char *const step_v3[] = {schema_v3, NULL};
+static const char *const step_v4[] = {schema_v4_tables, schema_v4_bins, schema_v4_hours,
+                                      schema_v4_days,   schema_v4_mark, NULL};
 
 static const char *const *const steps[] = {
     step_v1,
     step_v2,
     step_v3,
+    step_v4,
 };
 
 /* of_sat_sum(x): the sum of the integers x of a group, stopping at
@@ -174,6 +218,54 @@ static void sat_sum_final(sqlite3_context *ctx)
 {
     uint64_t *sum = sqlite3_aggregate_context(ctx, 0);
     sqlite3_result_int64(ctx, sum ? (sqlite3_int64)*sum : 0);
+}
+
+/* of_pack(kind, dir, counters...): the (ts, host) group's rows as one
+ * cells blob; see schema_v4. A row of a direction twice, or a counter that
+ * is not a non-negative integer, fails the step. */
+struct pack_acc {
+    struct cells c;
+    unsigned dirs; /* bit per direction seen */
+    int kind;
+};
+
+static void pack_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct pack_acc *acc = sqlite3_aggregate_context(ctx, sizeof(*acc));
+    if (!acc) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    int kind = sqlite3_value_int(argv[0]);
+    int64_t dir = sqlite3_value_int64(argv[1]);
+    if ((kind != CELLS_BIN && kind != CELLS_ROLLUP) || argc != 2 + kind * CLASS__COUNT || dir < 0 ||
+        dir >= DIR__COUNT || (acc->dirs & (1u << dir))) {
+        sqlite3_result_error(ctx, "of_pack: not a row of the old schema", -1);
+        return;
+    }
+    acc->kind = kind;
+    acc->dirs |= 1u << dir;
+    for (int i = 0; i < kind * CLASS__COUNT; i++) {
+        sqlite3_value *v = argv[2 + i];
+        int64_t x = sqlite3_value_int64(v);
+        if (sqlite3_value_type(v) != SQLITE_INTEGER || x < 0) {
+            sqlite3_result_error(ctx, "of_pack: a counter is not a non-negative integer", -1);
+            return;
+        }
+        acc->c.v[dir][i] = (uint64_t)x > BIN_COUNTER_MAX ? BIN_COUNTER_MAX : (uint64_t)x;
+    }
+}
+
+static void pack_final(sqlite3_context *ctx)
+{
+    struct pack_acc *acc = sqlite3_aggregate_context(ctx, 0);
+    uint8_t blob[CELLS_BLOB_MAX];
+    if (!acc || !acc->dirs) {
+        sqlite3_result_zeroblob(ctx, 0);
+        return;
+    }
+    size_t n = cells_encode(&acc->c, (enum cells_kind)acc->kind, blob);
+    sqlite3_result_blob(ctx, blob, (int)n, SQLITE_TRANSIENT);
 }
 
 int schema_version(void)
@@ -308,10 +400,12 @@ int schema_migrate(struct sqlite3 *db, const char *path)
     if (version > schema_version())
         return schema_refuse_newer(path, version);
     if (version < schema_version()) {
-        rc = schema_errno(
-            db, sqlite3_create_function(db, "of_sat_sum", 1,
-                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
-                                        NULL, NULL, sat_sum_step, sat_sum_final));
+        const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+        rc = schema_errno(db, sqlite3_create_function(db, "of_sat_sum", 1, flags, NULL, NULL,
+                                                      sat_sum_step, sat_sum_final));
+        if (rc == 0)
+            rc = schema_errno(db, sqlite3_create_function(db, "of_pack", -1, flags, NULL, NULL,
+                                                          pack_step, pack_final));
         if (rc < 0)
             return rc;
     }

@@ -35,7 +35,15 @@
  *   api_tokens(id AUTOINCREMENT, name, hash UNIQUE, created, last_used)
  *     hash is the BLAKE2b-256 of the token; last_used NULL until used.
  *   ui_networks(id, cidr UNIQUE, description, created)
- *     local networks added in the dashboard; cidr in canonical text. */
+ *     local networks added in the dashboard; cidr in canonical text.
+ *
+ * Version 4 keeps one row per host and step, both directions in a blob:
+ *   bins, bins_1h, bins_1d(ts, host, c) PK (ts, host)
+ *     c holds per direction the classes' bytes and packets, and in the
+ *     rollups their peaks (store/cells.h).
+ *   rollup_mark(id = 1, ts)
+ *     the bins before ts are in the rollups and in monthly, those from ts
+ *     on not yet. */
 #ifndef OF_STORE_SCHEMA_H
 #define OF_STORE_SCHEMA_H
 

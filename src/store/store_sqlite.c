@@ -6,18 +6,21 @@
  * statements prepared once at open, and host ids remembered in a keyed hash
  * table. The rows are sorted by (host, month), so that the monthly totals
  * take one upsert per host and month instead of one per row, and then by the
- * table's key (ts, dir, host), so that the bins go in as an append.
+ * table's key (ts, host), so that the bins go in as an append and a host's
+ * two directions become one row (store/cells.h). The rollups and the
+ * monthly totals take a bin once, when it is sealed
+ * (store_sqlite_seal.c), or at once for a bin sealed already.
  *
  * The hourly and daily rollups are kept in the same transaction. A bin is
  * written many times as late flows arrive, so a rollup's peak (its fullest
  * bin) cannot come from the rows of one batch: it is the largest of the
- * bins' sizes after each write. So every row is read, added to in C and
- * written back whole (see put_bin for why not in SQL), which yields the
- * bin's new size. The rows are then sorted by (hour, dir, host) and by
- * (day, dir, host) and added up in memory, so that each rollup row is read
- * and written once per batch, in the rollup table's key order. That makes
- * a batch about three times the work it was without rollups: three rows
- * written per row instead of one.
+ * bins' sizes after each write. Every write is one upsert whose conflict
+ * clause adds the old and the new blob in C (of_add, below), and of_add
+ * hands the sum back to the writer as well, which is the bin's new size: no
+ * read before the write, and no RETURNING (which costs SQLite a temporary
+ * table per row). The rows are then sorted by (hour, host) and by (day,
+ * host) and added up in memory, so that each rollup row is written once per
+ * batch, in the rollup table's key order.
  *
  * Every row is checked before the transaction starts, and any failure inside
  * it rolls the whole batch back. Host ids handed out by a rolled-back
@@ -39,20 +42,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/cells.h"
 #include "store/schema.h"
 
 #define HOST_KEY_LEN STORE_SQLITE_KEY_LEN
-/* Hosts whose ids stay in memory; past that they are looked up each time. */
-#define HOST_CACHE_MAX   (1u << 18)
+/* Hosts whose ids stay in memory (32 bytes and a slot or two each); past
+ * that they are looked up each time, which costs a write as much again. */
+#define HOST_CACHE_MAX   (1u << 21)
 #define HOST_CACHE_SLOTS 256u
 #define SQL_MAX          4096
-/* Counter columns: the bins have b_ and p_ of every class, the rollups
- * also m_, in that order (see sql_col). */
-#define NCOUNTERS ((size_t)2 * CLASS__COUNT)
-#define NROLLUP   ((size_t)3 * CLASS__COUNT)
-/* Bound parameters of the upserts before the counters: host, dir, ts. */
-#define BIN_KEY_PARAMS 3
-#define LOG_INTERVAL_S 60
+#define LOG_INTERVAL_S   60
 
 /* One row of a batch on its way in, in the order it is written. Kept at 32
  * bytes: glibc's qsort moves larger elements through an extra array of
@@ -66,12 +65,6 @@ struct put_item {
     bool all; /* the pseudo host 0.0.0.0: no monthly totals */
 };
 
-/* One rollup row's share of a batch: sums of bytes and packets, then the
- * largest bin bytes, in the column order of sql_col. */
-struct rollup_acc {
-    uint64_t v[NROLLUP];
-};
-
 static const struct {
     int64_t step;
     const char *table;
@@ -82,6 +75,7 @@ static const struct {
 };
 
 static int sqlite_close(struct store *base);
+static void sql_of_add(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* ---- levels and addresses ---- */
 
@@ -210,66 +204,34 @@ static void OF_PRINTF(2, 3) sql_add(struct sql *q, const char *fmt, ...)
         q->len += (size_t)n;
 }
 
-/* Counter i: bytes of class i, then packets of class i - CLASS__COUNT,
- * then (rollups only) the peak bytes of class i - 2 * CLASS__COUNT. */
-static void sql_col(struct sql *q, const char *before, size_t i)
+static enum cells_kind level_kind(enum store_sqlite_level lv)
 {
-    static const char *const kind[] = {"b", "p", "m"};
-    sql_add(q, "%s%s_%s", before, kind[i / CLASS__COUNT],
-            class_name((enum traffic_class)(i % CLASS__COUNT)));
+    return lv == STORE_SQLITE_BINS ? CELLS_BIN : CELLS_ROLLUP;
 }
 
-static size_t level_cols(enum store_sqlite_level lv)
-{
-    return lv == STORE_SQLITE_BINS ? NCOUNTERS : NROLLUP;
-}
-
-/* A row of the level's table by its key (?1 host, ?2 dir, ?3 ts). */
-static void sql_get(struct sql *q, enum store_sqlite_level lv)
-{
-    for (size_t i = 0; i < level_cols(lv); i++)
-        sql_col(q, i ? ", " : "SELECT ", i);
-    sql_add(q, " FROM %s WHERE ts = ?3 AND dir = ?2 AND host = ?1", levels[lv].table);
-}
-
-/* Writes a row of the level's table whole, whether it is there or not: the
- * writer computes the new values (see put_bin). */
+/* Adds a blob ?3 to the row of the level's table at (?1 ts, ?2 host). */
 static void sql_put(struct sql *q, enum store_sqlite_level lv)
 {
-    size_t n = level_cols(lv);
-    sql_add(q, "INSERT INTO %s (host, dir, ts", levels[lv].table);
-    for (size_t i = 0; i < n; i++)
-        sql_col(q, ", ", i);
-    sql_add(q, ") VALUES (?1, ?2, ?3");
-    for (size_t i = 0; i < n; i++)
-        sql_add(q, ", ?%zu", BIN_KEY_PARAMS + 1 + i);
-    sql_add(q, ") ON CONFLICT (ts, dir, host) DO UPDATE SET ");
-    for (size_t i = 0; i < n; i++) {
-        sql_col(q, i ? ", " : "", i);
-        sql_col(q, " = excluded.", i);
-    }
+    sql_add(q,
+            "INSERT INTO %s (ts, host, c) VALUES (?1, ?2, ?3)"
+            " ON CONFLICT (ts, host) DO UPDATE SET c = of_add(%d, c, excluded.c)",
+            levels[lv].table, (int)level_kind(lv));
 }
 
-/* One host's steps of a level: ?1 the host's key, ?2 dir, ?3 the first
- * step start of the range, ?4 its end (exclusive). The table is keyed by
- * time first, so this is one primary-key lookup per step of the range: the
- * query generates the step starts and joins them to the table, CROSS JOIN
+/* One host's steps of a level: ?1 the host's key, ?2 the first step start
+ * of the range, ?3 its end (exclusive). The table is keyed by time first,
+ * so this is one primary-key lookup per step of the range: the query
+ * generates the step starts and joins them to the table, CROSS JOIN
  * keeping the generated starts as the outer loop. */
 static void sql_series(struct sql *q, enum store_sqlite_level lv)
 {
     int64_t step = levels[lv].step;
     sql_add(q,
-            "WITH RECURSIVE t (ts) AS (VALUES (?3) UNION ALL"
-            " SELECT ts + %" PRId64 " FROM t WHERE ts + %" PRId64 " < ?4)"
-            " SELECT b.ts",
-            step, step);
-    size_t n = lv == STORE_SQLITE_BINS ? NCOUNTERS : NROLLUP;
-    for (size_t i = 0; i < n; i++)
-        sql_col(q, ", b.", i);
-    sql_add(q,
-            " FROM t CROSS JOIN %s AS b ON b.ts = t.ts AND b.dir = ?2"
+            "WITH RECURSIVE t (ts) AS (VALUES (?2) UNION ALL"
+            " SELECT ts + %" PRId64 " FROM t WHERE ts + %" PRId64 " < ?3)"
+            " SELECT b.ts, b.c FROM t CROSS JOIN %s AS b ON b.ts = t.ts"
             " AND b.host = (SELECT id FROM hosts WHERE key = ?1) ORDER BY b.ts",
-            levels[lv].table);
+            step, step, levels[lv].table);
 }
 
 /* SQLite reads a lone min() or max() off the key's ends, but both in one
@@ -281,19 +243,15 @@ static void sql_span(struct sql *q, enum store_sqlite_level lv)
 }
 
 /* For the rankings: the same walk over the step starts as sql_series,
- * which seeks to (ts, dir) and reads only the rows of that direction. */
-static void sql_top(struct sql *q, enum store_sqlite_level lv, int cls)
+ * which seeks to ts and reads every host's row of the step. */
+static void sql_top(struct sql *q, enum store_sqlite_level lv)
 {
     int64_t step = levels[lv].step;
     sql_add(q,
             "WITH RECURSIVE t (ts) AS (VALUES (?1) UNION ALL"
             " SELECT ts + %" PRId64 " FROM t WHERE ts + %" PRId64 " < ?2)"
-            " SELECT b.host",
-            step, step);
-    sql_col(q, ", b.", (size_t)cls);
-    sql_add(q, " FROM t CROSS JOIN %s AS b ON b.ts = t.ts AND b.dir = ?3", levels[lv].table);
-    sql_col(q, " WHERE b.", (size_t)cls);
-    sql_add(q, " > 0");
+            " SELECT b.host, b.c FROM t CROSS JOIN %s AS b ON b.ts = t.ts",
+            step, step, levels[lv].table);
 }
 
 static const char *const fixed_sql[ST__COUNT] = {
@@ -306,13 +264,30 @@ static const char *const fixed_sql[ST__COUNT] = {
     [ST_HOST_KEY] = "SELECT key FROM hosts WHERE id = ?1",
     [ST_HOST_MAX] = "SELECT max(id) FROM hosts",
     [ST_HOST_COUNT] = "SELECT count(*) FROM hosts",
-    [ST_TRAFF_ALL] = ("SELECT h.key, m.dl, m.ul FROM monthly AS m JOIN hosts AS h ON h.id = m.host"
+    [ST_TRAFF_ALL] = ("SELECT h.key, m.dl, m.ul, m.host FROM monthly AS m"
+                      " JOIN hosts AS h ON h.id = m.host"
                       " WHERE m.ym = ?1 ORDER BY h.key"),
     [ST_TRAFF_ONE] = ("SELECT dl, ul FROM monthly"
                       " WHERE ym = ?1 AND host = (SELECT id FROM hosts WHERE key = ?2)"),
     [ST_VERSION] = "PRAGMA user_version",
     [ST_FREE_BYTES] = ("SELECT f.freelist_count * p.page_size"
                        " FROM pragma_freelist_count() AS f, pragma_page_size() AS p"),
+    [ST_MARK_GET] = "SELECT ts FROM rollup_mark WHERE id = 1",
+    [ST_MARK_SET] = ("INSERT INTO rollup_mark (id, ts) VALUES (1, ?1)"
+                     " ON CONFLICT (id) DO UPDATE SET ts = excluded.ts"),
+    [ST_NEXT_BIN] = "SELECT min(ts) FROM bins WHERE ts >= ?1 AND ts < ?2",
+    /* WHERE keeps the parser from reading ON CONFLICT as a join's ON; a
+     * damaged bin (of_rollup NULL) is left out. */
+    [ST_SEAL_HOURS] = ("INSERT INTO bins_1h (ts, host, c) SELECT ?2, host, of_rollup(c) AS r"
+                       " FROM bins WHERE ts = ?1 AND r IS NOT NULL"
+                       " ON CONFLICT (ts, host) DO UPDATE SET c = of_add(3, c, excluded.c)"),
+    [ST_SEAL_DAYS] = ("INSERT INTO bins_1d (ts, host, c) SELECT ?2, host, of_rollup(c) AS r"
+                      " FROM bins WHERE ts = ?1 AND r IS NOT NULL"
+                      " ON CONFLICT (ts, host) DO UPDATE SET c = of_add(3, c, excluded.c)"),
+    [ST_OPEN_BINS] = "SELECT host, c FROM bins WHERE ts >= ?1 AND ts < ?2",
+    [ST_MONTH_HOSTS] = "SELECT host FROM monthly WHERE ym = ?1 ORDER BY host",
+    /* 0.0.0.0's key: the family byte 4 and 16 zero bytes */
+    [ST_ALL_ID] = "SELECT id FROM hosts WHERE key = x'0400000000000000000000000000000000'",
 };
 
 static void sql_build(struct sql *q, enum stmt_id id)
@@ -322,15 +297,20 @@ static void sql_build(struct sql *q, enum stmt_id id)
         return;
     }
     switch (id) {
-    case ST_BIN_GET:
-    case ST_HOUR_GET:
-    case ST_DAY_GET:
-        sql_get(q, (enum store_sqlite_level)(id - ST_BIN_GET));
-        break;
     case ST_BIN_PUT:
     case ST_HOUR_PUT:
     case ST_DAY_PUT:
         sql_put(q, (enum store_sqlite_level)(id - ST_BIN_PUT));
+        break;
+    case ST_SEAL_MONTH:
+        /* 0.0.0.0 has no monthly totals; ?3 is its id (0 when it has none). */
+        sql_add(q,
+                "INSERT INTO monthly (ym, host, dl, ul)"
+                " SELECT ?2, host, of_total(c, 0) AS dl, of_total(c, 1) AS ul FROM bins"
+                " WHERE ts = ?1 AND host != ?3 AND (dl > 0 OR ul > 0)"
+                " ON CONFLICT (ym, host) DO UPDATE SET dl = min(dl + excluded.dl, %" PRIu64 "),"
+                " ul = min(ul + excluded.ul, %" PRIu64 ")",
+                BIN_COUNTER_MAX, BIN_COUNTER_MAX);
         break;
     case ST_MONTH_PUT:
         sql_add(q,
@@ -375,13 +355,12 @@ static int prepare(struct sqlite_store *s, enum stmt_id id)
     return compile(s, &q, &s->st[id]);
 }
 
-int store_sqlite_top_stmt(struct sqlite_store *s, enum store_sqlite_level lv, int cls,
-                          sqlite3_stmt **out)
+int store_sqlite_top_stmt(struct sqlite_store *s, enum store_sqlite_level lv, sqlite3_stmt **out)
 {
-    sqlite3_stmt **st = &s->top[lv][cls];
+    sqlite3_stmt **st = &s->top[lv];
     if (!*st) {
         struct sql q = {.len = 0, .over = false};
-        sql_top(&q, lv, cls);
+        sql_top(&q, lv);
         int rc = compile(s, &q, st);
         if (rc < 0)
             return rc;
@@ -438,6 +417,13 @@ static int db_open(struct sqlite_store *s)
         return rc;
     }
     sqlite3_busy_timeout(s->db, STORE_SQLITE_BUSY_MS);
+    rc = schema_errno(s->db,
+                      sqlite3_create_function(s->db, "of_add", 3, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                              s, sql_of_add, NULL, NULL));
+    if (rc == 0)
+        rc = store_sqlite_seal_init(s);
+    if (rc < 0)
+        return rc;
     if (s->readonly)
         return schema_check(s->db, s->path);
     rc = db_pragmas(s);
@@ -488,8 +474,7 @@ static int sqlite_close(struct store *base)
     for (int id = 0; id < ST__COUNT; id++)
         sqlite3_finalize(s->st[id]);
     for (int lv = 0; lv < STORE_SQLITE_LEVELS; lv++)
-        for (int c = 0; c < CLASS__COUNT; c++)
-            sqlite3_finalize(s->top[lv][c]);
+        sqlite3_finalize(s->top[lv]);
     store_sqlite_prune_fini(s);
     /* Closing the last connection checkpoints the WAL into the file. */
     int rc = sqlite3_close_v2(s->db);
@@ -502,8 +487,7 @@ static int sqlite_close(struct store *base)
 
 /* ---- put_bins ---- */
 
-/* year * 100 + month of the local time at ts. */
-static int month_of(int64_t ts, int32_t *ym)
+int store_sqlite_month_of(int64_t ts, int32_t *ym)
 {
     time_t t = (time_t)ts;
     struct tm tm;
@@ -538,7 +522,7 @@ static int put_prepare(const struct bin_batch *b, struct put_item *items)
             return rc;
         /* Rows of a batch mostly share a bin; localtime_r is not free. */
         if (i == 0 || r->ts != last_ts) {
-            rc = month_of(r->ts, &ym);
+            rc = store_sqlite_month_of(r->ts, &ym);
             if (rc < 0)
                 return rc;
             last_ts = r->ts;
@@ -603,129 +587,129 @@ static int put_item_month_cmp(const void *pa, const void *pb)
     return c ? c : cmp_i64(a->row, b->row);
 }
 
-/* (ts, dir, host): the bins table's key. */
+/* (ts, host): the bins table's key; then the direction, so that the runs
+ * put_bins writes as one row are together. */
 static int put_item_bin_cmp(const void *pa, const void *pb)
 {
     const struct put_item *a = pa;
     const struct put_item *b = pb;
     int c = cmp_i64(a->ts, b->ts);
     if (c == 0)
-        c = cmp_i64(a->dir, b->dir);
-    if (c == 0)
         c = cmp_i64(a->host, b->host);
+    if (c == 0)
+        c = cmp_i64(a->dir, b->dir);
     return c ? c : cmp_i64(a->row, b->row);
 }
 
-/* (hour or day, dir, host): the rollup tables' key. */
+/* (hour or day, host): the rollup tables' key. */
 static int put_item_step_cmp(const void *pa, const void *pb)
 {
     const struct put_item *a = pa;
     const struct put_item *b = pb;
     int c = cmp_i64(a->step, b->step);
-    if (c == 0)
-        c = cmp_i64(a->dir, b->dir);
     return c ? c : cmp_i64(a->host, b->host);
 }
 
-/* Reads the counters of the row of level lv at (host, dir, ts) into v
- * (level_cols(lv) of them); zeros when there is no such row. */
-static int row_get(struct sqlite_store *s, enum store_sqlite_level lv, const struct put_item *key,
-                   int64_t ts, uint64_t *v)
+/* Adds c to the row of level lv at (ts, host). For the bins, the row's
+ * counters after the addition are left in s->merged. */
+static int row_add(struct sqlite_store *s, enum store_sqlite_level lv, int64_t ts, int64_t host,
+                   const struct cells *c)
 {
-    sqlite3_stmt *st = s->st[ST_BIN_GET + lv];
-    size_t n = level_cols(lv);
-    sqlite3_bind_int64(st, 1, key->host);
-    sqlite3_bind_int(st, 2, key->dir);
-    sqlite3_bind_int64(st, 3, ts);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        for (size_t i = 0; i < n && rc == SQLITE_ROW; i++) {
-            int64_t x = sqlite3_column_int64(st, (int)i);
-            /* Only a file edited by hand holds negative counters; adding
-             * to them could wrap. */
-            if (x < 0)
-                rc = SQLITE_CORRUPT;
-            v[i] = (uint64_t)x;
-        }
-        if (rc == SQLITE_ROW)
-            rc = SQLITE_DONE;
-    } else {
-        memset(v, 0, n * sizeof(*v));
-    }
-    int err = schema_errno(s->db, rc);
-    sqlite3_reset(st);
-    return err;
-}
-
-static int row_put(struct sqlite_store *s, enum store_sqlite_level lv, const struct put_item *key,
-                   int64_t ts, const uint64_t *v)
-{
+    uint8_t blob[CELLS_BLOB_MAX];
+    size_t len = cells_encode(c, level_kind(lv), blob);
     sqlite3_stmt *st = s->st[ST_BIN_PUT + lv];
-    sqlite3_bind_int64(st, 1, key->host);
-    sqlite3_bind_int(st, 2, key->dir);
-    sqlite3_bind_int64(st, 3, ts);
-    for (size_t i = 0; i < level_cols(lv); i++)
-        sqlite3_bind_int64(st, BIN_KEY_PARAMS + 1 + (int)i, (sqlite3_int64)v[i]);
-    return store_sqlite_run(s, st);
+    sqlite3_bind_int64(st, 1, ts);
+    sqlite3_bind_int64(st, 2, host);
+    sqlite3_bind_blob(st, 3, blob, (int)len, SQLITE_STATIC);
+    s->merged_set = false;
+    int rc = store_sqlite_run(s, st);
+    if (rc == 0 && !s->merged_set)
+        s->merged = *c; /* a new row: what was added is all it holds */
+    return rc;
 }
 
-/* Adds the row to its bin and stores the bin's bytes after the addition in
- * now, for the rollups' peaks. The sums are computed here rather than in
- * SQL: an upsert that adds in SQL cannot tell the new values without a
- * RETURNING clause, which costs SQLite a temporary table per row, more than
- * the read, and min() per column costs more than the read as well. */
-static int put_bin(struct sqlite_store *s, const struct put_item *it, const struct bin_row *r,
-                   uint64_t now[CLASS__COUNT])
+/* of_add(kind, old, new): the conflict clause of every upsert. The sum of
+ * two blobs of the kind (sums saturate, peaks take the larger), also left
+ * in the store's merged for the writer. An old blob that does not decode
+ * (a damaged file) is replaced by the new one and counted in s->damaged:
+ * failing the write would fail every later batch that touches the row,
+ * and what the row held cannot be read anyway. */
+static void sql_of_add(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    uint64_t v[NCOUNTERS] = {0};
-    int rc = row_get(s, STORE_SQLITE_BINS, it, it->ts, v);
-    if (rc < 0)
-        return rc;
+    (void)argc;
+    struct sqlite_store *s = sqlite3_user_data(ctx);
+    int kind = sqlite3_value_int(argv[0]);
+    struct cells add;
+    if ((kind != CELLS_BIN && kind != CELLS_ROLLUP) ||
+        cells_decode(sqlite3_value_blob(argv[2]), (size_t)sqlite3_value_bytes(argv[2]),
+                     (enum cells_kind)kind, &add) < 0) {
+        sqlite3_result_error_code(ctx, SQLITE_MISUSE); /* the writer's own blob */
+        return;
+    }
+    if (cells_decode(sqlite3_value_blob(argv[1]), (size_t)sqlite3_value_bytes(argv[1]),
+                     (enum cells_kind)kind, &s->merged) < 0) {
+        memset(&s->merged, 0, sizeof(s->merged));
+        s->damaged++;
+    }
+    cells_merge(&s->merged, &add, (enum cells_kind)kind);
+    uint8_t blob[CELLS_BLOB_MAX];
+    size_t len = cells_encode(&s->merged, (enum cells_kind)kind, blob);
+    s->merged_set = true;
+    sqlite3_result_blob(ctx, blob, (int)len, SQLITE_TRANSIENT);
+}
+
+/* Writes the runs of items with the same (ts, host) as one row each, and
+ * stores each row's bin bytes after the addition in now (indexed by row),
+ * for the rollups' peaks. */
+static int put_bins_rows(struct sqlite_store *s, const struct bin_batch *b,
+                         const struct put_item *items, uint64_t *now)
+{
+    size_t i = 0;
+    while (i < b->n) {
+        size_t j = i;
+        struct cells c;
+        memset(&c, 0, sizeof(c));
+        for (; j < b->n && items[j].ts == items[i].ts && items[j].host == items[i].host; j++) {
+            const struct bin_row *r = &b->rows[items[j].row];
+            struct cells one;
+            memset(&one, 0, sizeof(one));
+            memcpy(one.v[r->dir], r->bytes, sizeof(r->bytes));
+            memcpy(one.v[r->dir] + CLASS__COUNT, r->packets, sizeof(r->packets));
+            cells_merge(&c, &one, CELLS_BIN);
+        }
+        int rc = row_add(s, STORE_SQLITE_BINS, items[i].ts, items[i].host, &c);
+        if (rc < 0)
+            return rc;
+        for (; i < j; i++)
+            memcpy(&now[(size_t)items[i].row * CLASS__COUNT], s->merged.v[items[i].dir],
+                   CLASS__COUNT * sizeof(*now));
+    }
+    return 0;
+}
+
+/* Adds a row's bytes and packets to a rollup's sums and its bin's size
+ * after the batch (now) to the peaks. put_check_row keeps every counter of
+ * r at most INT64_MAX, as store_sqlite_sat_add needs. */
+static void rollup_add(struct cells *acc, const struct bin_row *r, const uint64_t *now)
+{
+    uint64_t *v = acc->v[r->dir];
     for (size_t c = 0; c < CLASS__COUNT; c++) {
         v[c] = store_sqlite_sat_add(v[c], r->bytes[c]);
         v[CLASS__COUNT + c] = store_sqlite_sat_add(v[CLASS__COUNT + c], r->packets[c]);
-        now[c] = v[c];
-    }
-    return row_put(s, STORE_SQLITE_BINS, it, it->ts, v);
-}
-
-/* put_check_row keeps every counter of r at most INT64_MAX, as
- * store_sqlite_sat_add needs. */
-static void rollup_add(struct rollup_acc *acc, const struct bin_row *r,
-                       const uint64_t now[CLASS__COUNT])
-{
-    for (size_t c = 0; c < CLASS__COUNT; c++) {
-        acc->v[c] = store_sqlite_sat_add(acc->v[c], r->bytes[c]);
-        acc->v[CLASS__COUNT + c] = store_sqlite_sat_add(acc->v[CLASS__COUNT + c], r->packets[c]);
-        if (now[c] > acc->v[NCOUNTERS + c])
-            acc->v[NCOUNTERS + c] = now[c];
+        if (now[c] > v[2 * CLASS__COUNT + c])
+            v[2 * CLASS__COUNT + c] = now[c];
     }
 }
 
-/* Adds a batch's share to a rollup row: sums add up, the peak is the
- * larger one. */
-static int put_rollup(struct sqlite_store *s, enum store_sqlite_level lv,
-                      const struct put_item *key, const struct rollup_acc *acc)
-{
-    uint64_t v[NROLLUP] = {0};
-    int rc = row_get(s, lv, key, key->step, v);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < NCOUNTERS; i++)
-        v[i] = store_sqlite_sat_add(v[i], acc->v[i]);
-    for (size_t i = NCOUNTERS; i < NROLLUP; i++)
-        v[i] = acc->v[i] > v[i] ? acc->v[i] : v[i];
-    return row_put(s, lv, key, key->step, v);
-}
-
-/* Adds the batch to the rollups of level lv: one upsert per run of items
- * with the same step, dir and host. now holds each row's bin bytes after
+/* Adds items[0 .. n) to the rollups of level lv: one upsert per run of
+ * items with the same step and host. now holds each row's bin bytes after
  * the batch's addition, indexed by row. */
 static int put_rollups(struct sqlite_store *s, enum store_sqlite_level lv,
-                       const struct bin_batch *b, struct put_item *items, const uint64_t *now)
+                       const struct bin_batch *b, struct put_item *items, size_t n,
+                       const uint64_t *now)
 {
     bool sorted = true;
-    for (size_t i = 0; i < b->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         items[i].step = store_sqlite_floor(items[i].ts, levels[lv].step);
         if (i > 0 && put_item_step_cmp(&items[i - 1], &items[i]) > 0)
             sorted = false;
@@ -733,15 +717,15 @@ static int put_rollups(struct sqlite_store *s, enum store_sqlite_level lv,
     /* A batch mostly holds one bin, and then the bins' order is already
      * the rollups' order. */
     if (!sorted)
-        qsort(items, b->n, sizeof(*items), put_item_step_cmp);
+        qsort(items, n, sizeof(*items), put_item_step_cmp);
     size_t i = 0;
-    while (i < b->n) {
+    while (i < n) {
         const struct put_item *first = &items[i];
-        struct rollup_acc acc;
+        struct cells acc;
         memset(&acc, 0, sizeof(acc));
-        for (; i < b->n && put_item_step_cmp(&items[i], first) == 0; i++)
+        for (; i < n && put_item_step_cmp(&items[i], first) == 0; i++)
             rollup_add(&acc, &b->rows[items[i].row], &now[(size_t)items[i].row * CLASS__COUNT]);
-        int rc = put_rollup(s, lv, first, &acc);
+        int rc = row_add(s, lv, first->step, first->host, &acc);
         if (rc < 0)
             return rc;
     }
@@ -760,15 +744,16 @@ static int put_month(struct sqlite_store *s, int64_t host, int32_t ym, uint64_t 
     return store_sqlite_run(s, st);
 }
 
-/* Adds the totals of each run of items with the same host and month. */
+/* Adds the totals of each run of items[0 .. n) with the same host and
+ * month (items sorted so). */
 static int put_months(struct sqlite_store *s, const struct bin_batch *b,
-                      const struct put_item *items)
+                      const struct put_item *items, size_t n)
 {
     size_t i = 0;
-    while (i < b->n) {
+    while (i < n) {
         const struct put_item *first = &items[i];
         uint64_t sum[DIR__COUNT] = {0, 0};
-        for (; i < b->n && items[i].host == first->host && items[i].step == first->step; i++) {
+        for (; i < n && items[i].host == first->host && items[i].step == first->step; i++) {
             uint64_t v = b->rows[items[i].row].bytes[CLASS_TOTAL];
             sum[items[i].dir] = store_sqlite_sat_add(sum[items[i].dir], v);
         }
@@ -779,6 +764,35 @@ static int put_months(struct sqlite_store *s, const struct bin_batch *b,
             return rc;
     }
     return 0;
+}
+
+/* The rollups' and the monthly totals' part of a batch (items sorted by
+ * bin): the rows of bins before the rollup mark (late flows) go into them
+ * now, the others when their bin is sealed. A store's first batch sets the
+ * mark to its oldest bin. */
+static int put_late(struct sqlite_store *s, const struct bin_batch *b, struct put_item *items,
+                    const uint64_t *now)
+{
+    int64_t mark = 0;
+    bool set = false;
+    int rc = store_sqlite_mark_get(s, &mark, &set);
+    if (rc < 0)
+        return rc;
+    if (!set)
+        mark = items[0].ts;
+    size_t late = 0;
+    while (late < b->n && items[late].ts < mark)
+        late++;
+    int64_t newest = items[b->n - 1].ts;
+    qsort(items, late, sizeof(*items), put_item_month_cmp);
+    rc = put_months(s, b, items, late);
+    if (rc == 0)
+        rc = put_rollups(s, STORE_SQLITE_HOURS, b, items, late, now);
+    if (rc == 0)
+        rc = put_rollups(s, STORE_SQLITE_DAYS, b, items, late, now);
+    if (rc == 0)
+        rc = store_sqlite_seal(s, mark, set, newest);
+    return rc;
 }
 
 static int put_rows(struct sqlite_store *s, const struct bin_batch *b, struct put_item *items,
@@ -792,21 +806,11 @@ static int put_rows(struct sqlite_store *s, const struct bin_batch *b, struct pu
         if (rc < 0)
             return rc;
     }
-    qsort(items, b->n, sizeof(*items), put_item_month_cmp);
-    int rc = put_months(s, b, items);
+    qsort(items, b->n, sizeof(*items), put_item_bin_cmp);
+    int rc = put_bins_rows(s, b, items, now);
     if (rc < 0)
         return rc;
-    qsort(items, b->n, sizeof(*items), put_item_bin_cmp);
-    for (size_t i = 0; i < b->n; i++) {
-        rc = put_bin(s, &items[i], &b->rows[items[i].row],
-                     &now[(size_t)items[i].row * CLASS__COUNT]);
-        if (rc < 0)
-            return rc;
-    }
-    rc = put_rollups(s, STORE_SQLITE_HOURS, b, items, now);
-    if (rc == 0)
-        rc = put_rollups(s, STORE_SQLITE_DAYS, b, items, now);
-    return rc;
+    return put_late(s, b, items, now);
 }
 
 static void put_abort(struct sqlite_store *s, size_t n, int rc)
@@ -836,6 +840,7 @@ static int sqlite_put_bins(struct store *base, const struct bin_batch *b)
     rc = put_prepare(b, items);
     if (rc < 0)
         goto out;
+    uint64_t damaged = s->damaged;
     rc = store_sqlite_run(s, s->st[ST_BEGIN]);
     if (rc == 0)
         rc = put_rows(s, b, items, now);
@@ -843,6 +848,11 @@ static int sqlite_put_bins(struct store *base, const struct bin_batch *b)
         rc = store_sqlite_run(s, s->st[ST_COMMIT]);
     if (rc < 0)
         put_abort(s, b->n, rc);
+    if (s->damaged != damaged && log_every(&s->log_damaged, LOG_INTERVAL_S))
+        log_msg(LOG_WARN,
+                "store: %s: %" PRIu64 " rows so far held counters that do not decode"
+                " (the file was damaged): writes replaced them, the rollups left them out",
+                s->path, s->damaged);
 out:
     free(now);
     free(items);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/cells.h"
 #include "store/store_sqlite.h"
 #include "util/hash.h"
 #include "util/log.h"
@@ -40,9 +41,6 @@ enum stmt_id {
     ST_HOST_KEY,
     ST_HOST_MAX,
     ST_HOST_COUNT,
-    ST_BIN_GET,
-    ST_HOUR_GET,
-    ST_DAY_GET,
     ST_BIN_PUT,
     ST_HOUR_PUT,
     ST_DAY_PUT,
@@ -57,6 +55,15 @@ enum stmt_id {
     ST_TRAFF_ONE,
     ST_VERSION,
     ST_FREE_BYTES,
+    ST_MARK_GET,
+    ST_MARK_SET,
+    ST_NEXT_BIN,
+    ST_SEAL_HOURS,
+    ST_SEAL_DAYS,
+    ST_SEAL_MONTH,
+    ST_ALL_ID,
+    ST_OPEN_BINS,
+    ST_MONTH_HOSTS,
     ST__COUNT
 };
 
@@ -83,14 +90,22 @@ struct sqlite_store {
     char *path;
     bool readonly;
     sqlite3_stmt *st[ST__COUNT];
-    /* The rankings' statements, one per level and class, prepared when
-     * first used: most stores never rank most classes. */
-    sqlite3_stmt *top[STORE_SQLITE_LEVELS][CLASS__COUNT];
+    /* The rankings' statements, one per level, prepared when first used:
+     * only the HTTP server ranks. */
+    sqlite3_stmt *top[STORE_SQLITE_LEVELS];
     /* Retention's statements (store_sqlite_prune.c), prepared when first
      * used: only the collector prunes. */
     sqlite3_stmt *prune[STORE_SQLITE_PRUNE_LEVELS][STORE_SQLITE_PRUNE_STMTS];
     struct host_cache hosts;
     struct log_limit log_limit;
+    /* What of_add (the upserts' conflict clause) computed last, and whether
+     * it ran for the latest write. */
+    struct cells merged;
+    bool merged_set;
+    /* Rows whose blob did not decode, which writes replaced or left out of
+     * the rollups (logged by the writer). */
+    uint64_t damaged;
+    struct log_limit log_damaged;
 };
 
 /* Length in seconds of a level's steps, and its table. */
@@ -116,20 +131,28 @@ int store_sqlite_host_norm(const struct of_addr *a, struct of_addr *out);
 /* The hosts.key of a normalized address. */
 void store_sqlite_host_key(const struct of_addr *a, uint8_t key[STORE_SQLITE_KEY_LEN]);
 
+/* year * 100 + month of the local time at ts: the month of the monthly
+ * totals a bin starting at ts counts in. 0 or -EINVAL. */
+int store_sqlite_month_of(int64_t ts, int32_t *ym);
+
+/* The address of a hosts.key blob of len bytes; -EBADMSG when it is not
+ * one. */
+int store_sqlite_host_from_key(const void *blob, int len, struct of_addr *out);
+
 /* Whether a is the pseudo host 0.0.0.0. */
 bool store_sqlite_host_is_all(const struct of_addr *a);
 
-/* The statement that reads the hosts and bytes of class cls of the rows of
- * level lv with ts in [?1, ?2) (a range of whole steps) and dir ?3, leaving
- * out rows without bytes of the class. The store owns it. */
-int store_sqlite_top_stmt(struct sqlite_store *s, enum store_sqlite_level lv, int cls,
-                          sqlite3_stmt **out);
+/* The statement that reads the host and the counters (a cells blob) of
+ * the rows of level lv with ts in [?1, ?2), a range of whole steps. The
+ * store owns it. */
+int store_sqlite_top_stmt(struct sqlite_store *s, enum store_sqlite_level lv, sqlite3_stmt **out);
 
 /* Steps a statement that returns no rows and resets it: 0, or a negative
  * errno (-EPROTO if it returned a row). */
 int store_sqlite_run(struct sqlite_store *s, sqlite3_stmt *st);
 
-/* The queries of the ops table (store_sqlite_query.c). */
+/* The queries of the ops table (store_sqlite_query.c, the monthly totals
+ * in store_sqlite_traff.c). */
 int store_sqlite_get_series(struct store *base, const struct of_addr *host, int dir, int64_t from,
                             int64_t to, series_cb cb, void *arg);
 int store_sqlite_get_traff(struct store *base, int year, int month, const struct of_addr *host,
@@ -139,6 +162,20 @@ int store_sqlite_get_steps(struct store *base, const struct of_addr *host, int d
 int store_sqlite_get_top(struct store *base, int dir, int cls, int64_t from, int64_t to,
                          size_t limit, top_cb cb, void *arg);
 int store_sqlite_get_info(struct store *base, struct store_info *out);
+
+/* The rollup mark (store_sqlite_seal.c): the bins before *mark are in the
+ * rollups, those from it on are not; *set is false while the store has no
+ * mark (no bins yet). */
+int store_sqlite_mark_get(struct sqlite_store *s, int64_t *mark, bool *set);
+
+/* Adds the bins from the mark to SEAL_LAG_S before newest to the rollups
+ * and the monthly totals and moves the mark past them; mark and set as store_sqlite_mark_get gave
+ * them (a mark not set yet is set). Inside the writer's transaction. */
+int store_sqlite_seal(struct sqlite_store *s, int64_t mark, bool set, int64_t newest);
+
+/* Registers of_rollup and of_total, which the sealing statements and the
+ * readers use, on s's connection. */
+int store_sqlite_seal_init(struct sqlite_store *s);
 
 /* The ops table's prune (store_sqlite_prune.c), and the release of its
  * statements at close. */

@@ -1,7 +1,7 @@
 /* store/store_sqlite_prune.c: deleting the oldest 5-minute bins or hourly
  * rollups of the SQLite store, for retention.
  *
- * The tables are keyed by (ts, dir, host), so the oldest rows are the start
+ * The tables are keyed by (ts, host), so the oldest rows are the start
  * of the key, and a call deletes exactly max_rows of them or fewer: it looks
  * up the key of the max_rows-th oldest row before the cut (a walk over that
  * many keys) and deletes the range of keys up to it, which SQLite does as a
@@ -23,7 +23,7 @@
 
 enum prune_stmt {
     PRUNE_NTH,    /* the key of the ?2-th oldest row (from 0) with ts < ?1 */
-    PRUNE_UPTO,   /* deletes the rows with key <= (?1, ?2, ?3) */
+    PRUNE_UPTO,   /* deletes the rows with key <= (?1, ?2) */
     PRUNE_BEFORE, /* deletes the rows with ts < ?1 */
 };
 
@@ -34,12 +34,12 @@ static int prune_sql(enum store_sqlite_level lv, enum prune_stmt id, char *buf, 
     switch (id) {
     case PRUNE_NTH:
         n = snprintf(buf, len,
-                     "SELECT ts, dir, host FROM %s WHERE ts < ?1"
-                     " ORDER BY ts, dir, host LIMIT 1 OFFSET ?2",
+                     "SELECT ts, host FROM %s WHERE ts < ?1"
+                     " ORDER BY ts, host LIMIT 1 OFFSET ?2",
                      t);
         break;
     case PRUNE_UPTO:
-        n = snprintf(buf, len, "DELETE FROM %s WHERE (ts, dir, host) <= (?1, ?2, ?3)", t);
+        n = snprintf(buf, len, "DELETE FROM %s WHERE (ts, host) <= (?1, ?2)", t);
         break;
     case PRUNE_BEFORE:
         n = snprintf(buf, len, "DELETE FROM %s WHERE ts < ?1", t);
@@ -71,7 +71,7 @@ static int prune_stmt(struct sqlite_store *s, enum store_sqlite_level lv, enum p
 /* The key of the n-th oldest row (from 0) before before in key; *found is
  * false when there are not that many. */
 static int prune_nth(struct sqlite_store *s, enum store_sqlite_level lv, int64_t before, int64_t n,
-                     int64_t key[3], bool *found)
+                     int64_t key[2], bool *found)
 {
     sqlite3_stmt *st = NULL;
     int rc = prune_stmt(s, lv, PRUNE_NTH, &st);
@@ -81,7 +81,7 @@ static int prune_nth(struct sqlite_store *s, enum store_sqlite_level lv, int64_t
     sqlite3_bind_int64(st, 2, n);
     rc = sqlite3_step(st);
     *found = rc == SQLITE_ROW;
-    for (int i = 0; i < 3 && *found; i++)
+    for (int i = 0; i < 2 && *found; i++)
         key[i] = sqlite3_column_int64(st, i);
     int err = rc == SQLITE_ROW ? 0 : schema_errno(s->db, rc);
     sqlite3_reset(st);
@@ -93,7 +93,7 @@ static int prune_nth(struct sqlite_store *s, enum store_sqlite_level lv, int64_t
 static int prune_rows(struct sqlite_store *s, enum store_sqlite_level lv, int64_t before,
                       int64_t max_rows, uint64_t *deleted)
 {
-    int64_t key[3] = {0, 0, 0};
+    int64_t key[2] = {0, 0};
     bool found = false;
     int rc = prune_nth(s, lv, before, max_rows - 1, key, &found);
     if (rc < 0)
@@ -103,7 +103,7 @@ static int prune_rows(struct sqlite_store *s, enum store_sqlite_level lv, int64_
     if (rc < 0)
         return rc;
     if (found) {
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 2; i++)
             sqlite3_bind_int64(st, i + 1, key[i]);
     } else {
         sqlite3_bind_int64(st, 1, before);
@@ -111,6 +111,18 @@ static int prune_rows(struct sqlite_store *s, enum store_sqlite_level lv, int64_
     rc = store_sqlite_run(s, st);
     if (rc == 0)
         *deleted = (uint64_t)sqlite3_changes(s->db);
+    return rc;
+}
+
+/* Lowers before to the rollup mark: a bin after it is in no rollup yet,
+ * and deleting it would lose it from the hours and days for good. */
+static int prune_sealed(struct sqlite_store *s, int64_t *before)
+{
+    int64_t mark = 0;
+    bool set = false;
+    int rc = store_sqlite_mark_get(s, &mark, &set);
+    if (rc == 0 && set && mark < *before)
+        *before = mark;
     return rc;
 }
 
@@ -133,6 +145,8 @@ int store_sqlite_prune(struct store *base, enum store_step step, int64_t before,
         max_rows = STORE_SQLITE_PRUNE_MAX;
     uint64_t n = 0;
     int rc = store_sqlite_run(s, s->st[ST_BEGIN]);
+    if (rc == 0 && lv == STORE_SQLITE_BINS)
+        rc = prune_sealed(s, &before);
     if (rc == 0)
         rc = prune_rows(s, lv, before, (int64_t)max_rows, &n);
     if (rc == 0)

@@ -9,13 +9,17 @@
  * a year is 365 lookups instead of 105,120. The range is first narrowed to
  * the rows that exist, so an open-ended range costs nothing extra.
  *
- * A ranking reads, per step of the range, the rows of one direction (a seek
- * to (ts, dir), then a run over the hosts) and adds them up in an array
+ * A ranking reads, per step of the range, the rows of every host (a seek
+ * to ts, then a run over the hosts) and adds them up in an array
  * indexed by host id, which SQLite hands out densely from 1. GROUP BY would
  * sort every row first. The range is split so that whole days come from the
  * daily rollups, whole hours from the hourly ones and only the ragged edges
  * from the bins, which reads the fewest rows. The reads of one ranking share
- * a read transaction, so that they see one state of the file. */
+ * a read transaction, so that they see one state of the file.
+ *
+ * The rollups hold the bins before the rollup mark (store_sqlite_seal.c):
+ * a reader of a rollup adds the bins from the mark on, a few minutes'
+ * worth, from the bins table. */
 #include "store/store_sqlite_int.h"
 
 #include <errno.h>
@@ -70,7 +74,7 @@ static int64_t ceil_to(int64_t ts, int64_t step)
     return f == ts ? f : f + step;
 }
 
-static int host_from_key(const void *blob, int len, struct of_addr *out)
+int store_sqlite_host_from_key(const void *blob, int len, struct of_addr *out)
 {
     const uint8_t *k = blob;
     if (!k || len != STORE_SQLITE_KEY_LEN || (k[0] != ADDR_V4 && k[0] != ADDR_V6))
@@ -144,16 +148,38 @@ static int series_range(struct sqlite_store *s, int64_t *from, int64_t *to, bool
     return 0;
 }
 
+/* The counters of the current row of st (column col, a cells blob of the
+ * level) in c; *empty when the direction dir has none. */
+static int row_cells(sqlite3_stmt *st, int col, enum store_sqlite_level lv, int dir,
+                     struct cells *c, bool *empty)
+{
+    enum cells_kind kind = lv == STORE_SQLITE_BINS ? CELLS_BIN : CELLS_ROLLUP;
+    if (cells_decode(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col), kind, c) <
+        0)
+        return -EBADMSG;
+    uint64_t any = 0;
+    for (size_t i = 0; i < CELLS_VALUES; i++)
+        any |= c->v[dir][i];
+    *empty = any == 0;
+    return 0;
+}
+
+/* Rows of ST_SERIES (ts, cells). A row that holds only the other
+ * direction is no step of this one. */
 static int series_walk(struct sqlite_store *s, sqlite3_stmt *st, struct bin_row *row, series_cb cb,
                        void *arg)
 {
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct cells c;
+        bool empty;
+        if (row_cells(st, 1, STORE_SQLITE_BINS, row->dir, &c, &empty) < 0)
+            return -EBADMSG;
+        if (empty)
+            continue;
         row->ts = sqlite3_column_int64(st, 0);
-        for (int c = 0; c < CLASS__COUNT; c++) {
-            row->bytes[c] = (uint64_t)sqlite3_column_int64(st, 1 + c);
-            row->packets[c] = (uint64_t)sqlite3_column_int64(st, 1 + CLASS__COUNT + c);
-        }
+        memcpy(row->bytes, c.v[row->dir], sizeof(row->bytes));
+        memcpy(row->packets, c.v[row->dir] + CLASS__COUNT, sizeof(row->packets));
         int rc = cb(row, arg);
         if (rc != 0)
             return rc;
@@ -178,9 +204,8 @@ int store_sqlite_get_series(struct store *base, const struct of_addr *host, int 
     store_sqlite_host_key(&row.host, key);
     sqlite3_stmt *st = s->st[ST_SERIES];
     sqlite3_bind_blob(st, 1, key, sizeof(key), SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, dir);
-    sqlite3_bind_int64(st, 3, from);
-    sqlite3_bind_int64(st, 4, to);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
     rc = series_walk(s, st, &row, cb, arg);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -232,25 +257,130 @@ static int steps_range(struct sqlite_store *s, enum store_sqlite_level lv, int64
     return 0;
 }
 
-/* Rows of ST_SERIES (ts, bytes, packets) or of a rollup's ST_STEPS_
- * (ts, bytes, packets, peaks). */
-static int steps_walk(struct sqlite_store *s, sqlite3_stmt *st, bool peaks, step_cb cb, void *arg)
+/* Rows of ST_SERIES or of a rollup's ST_STEPS_ (ts, cells): a bin's peak
+ * is its bytes. */
+static int steps_walk(struct sqlite_store *s, sqlite3_stmt *st, enum store_sqlite_level lv, int dir,
+                      step_cb cb, void *arg)
 {
     struct step_row row;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct cells c;
+        bool empty;
+        if (row_cells(st, 1, lv, dir, &c, &empty) < 0)
+            return -EBADMSG;
+        if (empty)
+            continue;
         row.ts = sqlite3_column_int64(st, 0);
-        for (int c = 0; c < CLASS__COUNT; c++) {
-            row.bytes[c] = (uint64_t)sqlite3_column_int64(st, 1 + c);
-            row.packets[c] = (uint64_t)sqlite3_column_int64(st, 1 + CLASS__COUNT + c);
-            row.peak[c] =
-                peaks ? (uint64_t)sqlite3_column_int64(st, 1 + 2 * CLASS__COUNT + c) : row.bytes[c];
-        }
+        const uint64_t *v = c.v[dir];
+        memcpy(row.bytes, v, sizeof(row.bytes));
+        memcpy(row.packets, v + CLASS__COUNT, sizeof(row.packets));
+        memcpy(row.peak, lv == STORE_SQLITE_BINS ? v : v + 2 * CLASS__COUNT, sizeof(row.peak));
         int rc = cb(&row, arg);
         if (rc != 0)
             return rc;
     }
     return schema_errno(s->db, step);
+}
+
+/* Steps collected before they are reported: a rollup's, then the bins
+ * after the rollup mark added in. */
+struct step_buf {
+    struct step_row *v;
+    size_t n;
+    size_t cap;
+    int64_t step; /* the level's step length */
+};
+
+static int step_push(const struct step_row *row, void *arg)
+{
+    struct step_buf *b = arg;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 64;
+        struct step_row *v = realloc(b->v, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = *row;
+    return 0;
+}
+
+/* Adds a bin after the mark to its step. Such a bin is later than every
+ * bin in the rollups, so its step is the last one collected or a new one. */
+static int step_fold_bin(const struct bin_row *bin, void *arg)
+{
+    struct step_buf *b = arg;
+    int64_t ts = store_sqlite_floor(bin->ts, b->step);
+    if (b->n == 0 || b->v[b->n - 1].ts != ts) {
+        struct step_row row;
+        memset(&row, 0, sizeof(row));
+        row.ts = ts;
+        int rc = step_push(&row, b);
+        if (rc != 0)
+            return rc;
+    }
+    struct step_row *r = &b->v[b->n - 1];
+    for (int c = 0; c < CLASS__COUNT; c++) {
+        r->bytes[c] = store_sqlite_sat_add(r->bytes[c], bin->bytes[c]);
+        r->packets[c] = store_sqlite_sat_add(r->packets[c], bin->packets[c]);
+        if (bin->bytes[c] > r->peak[c])
+            r->peak[c] = bin->bytes[c];
+    }
+    return 0;
+}
+
+/* The rollup's steps of [from, to) (whole steps), in b. */
+static int steps_stored(struct sqlite_store *s, const uint8_t *key, int dir,
+                        enum store_sqlite_level lv, int64_t from, int64_t to, struct step_buf *b)
+{
+    bool none = true;
+    int rc = steps_range(s, lv, &from, &to, &none);
+    if (rc < 0 || none)
+        return rc;
+    sqlite3_stmt *st = s->st[ST_SERIES + lv];
+    sqlite3_bind_blob(st, 1, key, STORE_SQLITE_KEY_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    rc = steps_walk(s, st, lv, dir, step_push, b);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+/* A rollup's steps with the bins after the rollup mark added in. */
+static int steps_rollup(struct sqlite_store *s, const struct of_addr *host, int dir,
+                        enum store_sqlite_level lv, int64_t from, int64_t to, step_cb cb, void *arg)
+{
+    struct step_buf b = {.v = NULL, .n = 0, .cap = 0, .step = store_sqlite_step(lv)};
+    from = store_sqlite_floor(clamp_ts(from), b.step);
+    to = store_sqlite_floor(clamp_ts(to), b.step);
+    if (from >= to)
+        return 0;
+    uint8_t key[STORE_SQLITE_KEY_LEN];
+    store_sqlite_host_key(host, key);
+    int64_t mark = 0;
+    bool set = false;
+    /* One read transaction: a seal between the reads would count its bin
+     * twice or not at all. */
+    int rc = store_sqlite_run(s, s->st[ST_BEGIN_READ]);
+    if (rc == 0)
+        rc = steps_stored(s, key, dir, lv, from, to, &b);
+    if (rc == 0)
+        rc = store_sqlite_mark_get(s, &mark, &set);
+    if (rc == 0 && set && mark < to)
+        rc = store_sqlite_get_series(&s->base, host, dir, mark > from ? mark : from, to,
+                                     step_fold_bin, &b);
+    if (!sqlite3_get_autocommit(s->db)) {
+        int end = store_sqlite_run(s, s->st[rc < 0 ? ST_ROLLBACK : ST_COMMIT]);
+        if (rc == 0)
+            rc = end;
+    }
+    for (size_t i = 0; i < b.n && rc == 0; i++)
+        rc = cb(&b.v[i], arg);
+    free(b.v);
+    return rc;
 }
 
 int store_sqlite_get_steps(struct store *base, const struct of_addr *host, int dir, int64_t from,
@@ -262,18 +392,19 @@ int store_sqlite_get_steps(struct store *base, const struct of_addr *host, int d
     if (dir < 0 || dir >= DIR__COUNT || level_of(step, &lv) < 0 ||
         store_sqlite_host_norm(host, &a) < 0)
         return -EINVAL;
+    if (lv != STORE_SQLITE_BINS)
+        return steps_rollup(s, &a, dir, lv, from, to, cb, arg);
     bool none = true;
     int rc = steps_range(s, lv, &from, &to, &none);
     if (rc < 0 || none)
         return rc;
     uint8_t key[STORE_SQLITE_KEY_LEN];
     store_sqlite_host_key(&a, key);
-    sqlite3_stmt *st = s->st[ST_SERIES + lv];
+    sqlite3_stmt *st = s->st[ST_SERIES];
     sqlite3_bind_blob(st, 1, key, sizeof(key), SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, dir);
-    sqlite3_bind_int64(st, 3, from);
-    sqlite3_bind_int64(st, 4, to);
-    rc = steps_walk(s, st, lv != STORE_SQLITE_BINS, cb, arg);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    rc = steps_walk(s, st, lv, dir, cb, arg);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;
@@ -320,24 +451,25 @@ static int top_read(struct sqlite_store *s, struct top_sums *sums, const struct 
     if (from >= to)
         return 0;
     sqlite3_stmt *st = NULL;
-    rc = store_sqlite_top_stmt(s, g->lv, cls, &st);
+    rc = store_sqlite_top_stmt(s, g->lv, &st);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
-    sqlite3_bind_int(st, 3, dir);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
-        int64_t v = sqlite3_column_int64(st, 1);
-        if (id < 1 || id > sums->max_id) {
-            rc = SQLITE_CORRUPT; /* a bin of a host that is not there */
+        struct cells c;
+        bool empty;
+        if (id < 1 || id > sums->max_id || row_cells(st, 1, g->lv, dir, &c, &empty) < 0) {
+            rc = SQLITE_CORRUPT; /* a bin of a host that is not there, or damaged */
             break;
         }
-        if (id == sums->all_id || v <= 0)
+        uint64_t v = c.v[dir][cls];
+        if (id == sums->all_id || v == 0)
             continue;
         uint64_t *b = &sums->bytes[id];
         sums->nonzero += *b == 0;
-        *b = store_sqlite_sat_add(*b, (uint64_t)v);
+        *b = store_sqlite_sat_add(*b, v);
     }
     rc = schema_errno(s->db, rc);
     sqlite3_reset(st);
@@ -381,8 +513,19 @@ static int top_sum(struct sqlite_store *s, struct top_sums *sums, int dir, int c
     to = ceil_to(clamp_ts(to), BIN_SECONDS);
     struct top_seg seg[TOP_SEGS];
     size_t n = top_split(from, to, STORE_SQLITE_DAYS, seg);
-    for (size_t i = 0; i < n && rc == 0; i++)
+    int64_t mark = 0;
+    bool set = false;
+    rc = store_sqlite_mark_get(s, &mark, &set);
+    for (size_t i = 0; i < n && rc == 0; i++) {
         rc = top_read(s, sums, &seg[i], dir, cls);
+        /* A rollup holds the bins before the mark; the rest come from the
+         * bins themselves. */
+        struct top_seg rest = {.lv = STORE_SQLITE_BINS, .from = mark, .to = seg[i].to};
+        if (rest.from < seg[i].from)
+            rest.from = seg[i].from;
+        if (rc == 0 && set && seg[i].lv != STORE_SQLITE_BINS && rest.from < rest.to)
+            rc = top_read(s, sums, &rest, dir, cls);
+    }
     return rc;
 }
 
@@ -449,8 +592,8 @@ static int top_rows(struct sqlite_store *s, const struct top_pick *picks, size_t
         sqlite3_bind_int64(st, 1, picks[i].id);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW)
-            rc = host_from_key(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0),
-                               &rows[i].host);
+            rc = store_sqlite_host_from_key(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0),
+                                            &rows[i].host);
         else
             rc = rc == SQLITE_DONE ? -EBADMSG : schema_errno(s->db, rc);
         sqlite3_reset(st);
@@ -576,57 +719,4 @@ int store_sqlite_get_info(struct store *base, struct store_info *out)
         info.first_hour = hours.lo;
     *out = info;
     return 0;
-}
-
-/* ---- monthly totals ---- */
-
-static int traff_walk(struct sqlite_store *s, sqlite3_stmt *st, const struct of_addr *host,
-                      traff_cb cb, void *arg)
-{
-    struct traff_row row;
-    memset(&row, 0, sizeof(row));
-    int col = host ? 0 : 1;
-    int rc;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (host) {
-            row.host = *host;
-        } else {
-            rc = host_from_key(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), &row.host);
-            if (rc < 0)
-                goto out;
-        }
-        row.dl = (uint64_t)sqlite3_column_int64(st, col);
-        row.ul = (uint64_t)sqlite3_column_int64(st, col + 1);
-        rc = cb(&row, arg);
-        if (rc != 0)
-            goto out;
-    }
-    rc = schema_errno(s->db, step);
-out:
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc;
-}
-
-int store_sqlite_get_traff(struct store *base, int year, int month, const struct of_addr *host,
-                           traff_cb cb, void *arg)
-{
-    struct sqlite_store *s = (struct sqlite_store *)base;
-    if (year < 1 || year > 9999 || month < 1 || month > 12)
-        return -EINVAL;
-    if (!host) {
-        sqlite3_stmt *st = s->st[ST_TRAFF_ALL];
-        sqlite3_bind_int(st, 1, year * 100 + month);
-        return traff_walk(s, st, NULL, cb, arg);
-    }
-    struct of_addr a;
-    if (store_sqlite_host_norm(host, &a) < 0)
-        return -EINVAL;
-    uint8_t key[STORE_SQLITE_KEY_LEN];
-    store_sqlite_host_key(&a, key);
-    sqlite3_stmt *st = s->st[ST_TRAFF_ONE];
-    sqlite3_bind_int(st, 1, year * 100 + month);
-    sqlite3_bind_blob(st, 2, key, sizeof(key), SQLITE_STATIC);
-    return traff_walk(s, st, &a, cb, arg);
 }

@@ -52,6 +52,51 @@ def series(db, ip, d, frm, to):
     return {b["ts"]: b for b in out["bins"]}
 
 
+DIRS = ("R", "S")  # direction 0 and 1 of the store: download, upload
+
+
+def cells(blob, rollup=False):
+    """The counters of one row of bins, bins_1h or bins_1d (schema version
+    4, src/store/cells.h): {"R": {class: (bytes, packets)}, "S": ...}, with
+    (bytes, packets, peak bytes) for a rollup. Only the classes the blob
+    holds are there (those it leaves out are all zero). The blob is, per
+    direction (R then S), a LEB128 varint mask of the classes present (bit
+    i is CLASSES[i]), then for each of them, ascending, its values as LEB128
+    varints. Raises ValueError when it is malformed, as the store refuses
+    it: cut short, bytes left over, a class past the last, a value of more
+    than 9 bytes."""
+    data = bytes(blob or b"")
+    pos = 0
+
+    def varint():
+        nonlocal pos
+        v = 0
+        for i in range(9):
+            if pos >= len(data):
+                raise ValueError("cells blob cut short: %s" % data.hex())
+            b = data[pos]
+            pos += 1
+            v |= (b & 0x7f) << (7 * i)
+            if not b & 0x80:
+                return v
+        raise ValueError("cells blob: a value of more than 9 bytes: %s" % data.hex())
+
+    out = {d: {} for d in DIRS}
+    if not data:
+        return out
+    kind = 3 if rollup else 2
+    for d in DIRS:
+        mask = varint()
+        if mask >> len(CLASSES):
+            raise ValueError("cells blob: class mask %#x: %s" % (mask, data.hex()))
+        for i, name in enumerate(CLASSES):
+            if mask & (1 << i):
+                out[d][name] = tuple(varint() for _ in range(kind))
+    if pos != len(data):
+        raise ValueError("cells blob: %d bytes left over: %s" % (len(data) - pos, data.hex()))
+    return out
+
+
 class Failures:
     """Collects mismatches so one run reports all of them."""
 

@@ -6,7 +6,10 @@ moved to the last half hour, then `ophanimflow run` on that store.
    deletes every 2024 5-minute bin (`series` of a corpus host returns
    nothing) and keeps the recent ones, the hourly rollups
    (RETENTION_HOURLY_DAYS=0), the daily rollups and the monthly totals
-   (gettraff) as they were; /api/v1/status and /metrics count the rows.
+   (gettraff) as they were; /api/v1/status and /metrics count the rows
+   (a row is one host and step, both directions in its cells blob). The
+   2024 bins are all before rollup_mark (in the rollups), as retention
+   prunes no bin at or after it.
 2. A restart with STORAGE_RESERVED_SPACE=99 (any disk is short of that)
    deletes the hourly rollups older than the 35-day floor too, and no
    recent bin or hour, never a daily rollup or monthly total, and logs
@@ -36,8 +39,20 @@ def count(db, table, where="1"):
 
 
 def dump(db, table):
-    key = "ym, host" if table == "monthly" else "ts, dir, host"
-    return rows(db, "SELECT * FROM %s ORDER BY %s" % (table, key))
+    """Every row of a table: the monthly totals as they are, the bins and
+    rollups as (ts, host, counters) with the cells blob decoded, so that a
+    difference shows as numbers."""
+    if table == "monthly":
+        return rows(db, "SELECT * FROM monthly ORDER BY ym, host")
+    rollup = table != "bins"
+    return [(ts, host, ofe2e.cells(c, rollup))
+            for ts, host, c in rows(db, "SELECT ts, host, c FROM %s ORDER BY ts, host" % table)]
+
+
+def rollup_mark(db):
+    """The ts of rollup_mark: the bins before it are in the rollups."""
+    r = rows(db, "SELECT ts FROM rollup_mark WHERE id = 1")
+    return r[0][0] if r else None
 
 
 def build_store(work, nets):
@@ -108,6 +123,11 @@ def first_run(db, nets, recent, fails):
     old_bins = count(db, "bins", "ts < %d" % (EPOCH + 86400))
     new_bins = count(db, "bins", "ts >= %d" % recent)
     fails.check(old_bins > 0 and new_bins > 0, "store: %d old, %d recent bins" % (old_bins, new_bins))
+    last_old = rows(db, "SELECT max(ts) FROM bins WHERE ts < %d" % (EPOCH + 86400))[0][0]
+    mark = rollup_mark(db)
+    fails.check(mark is not None and last_old is not None and last_old < mark,
+                "the 2024 bins are not all in the rollups: rollup_mark %s, last 2024 bin %s"
+                % (mark, last_old))
     hours, days, months = dump(db, "bins_1h"), dump(db, "bins_1d"), dump(db, "monthly")
     may = ofe2e.traff(db, 2024, 5)
     d = ofe2e.Daemon(db, nets, http=True)
@@ -149,6 +169,7 @@ def first_run(db, nets, recent, fails):
     fails.check(dump(db, "bins_1h") == hours, "hourly rollups changed")
     fails.check(dump(db, "bins_1d") == days, "daily rollups changed")
     fails.check(dump(db, "monthly") == months, "monthly totals changed")
+    fails.check(rollup_mark(db) == mark, "rollup_mark moved: %s, was %s" % (rollup_mark(db), mark))
     fails.check(ofe2e.traff(db, 2024, 5) == may, "gettraff of 2024-05 changed")
 
 

@@ -1,8 +1,9 @@
 /* tests/unit/store/test_store_sqlite.c: the SQLite store on real database
  * files, one fresh temporary directory per test (see store_fixture.h):
- * opening, writing bins, monthly totals and rollups, and reading series and
- * monthly totals back. The other queries are in test_store_sqlite_query.c,
- * the upgrades of old files in test_schema.c. */
+ * opening, writing bins, monthly totals and rollups (and when the bins are
+ * sealed into the rollups), and reading series and monthly totals back. The
+ * other queries are in test_store_sqlite_query.c, the upgrades of old files
+ * in test_schema.c. */
 /* cmocka.h needs these first */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,6 +41,11 @@ struct traff_got {
     int stop_after;
 };
 
+struct steps_got {
+    struct step_row rows[MAX_GOT];
+    size_t n;
+};
+
 static int series_cb_collect(const struct bin_row *row, void *arg)
 {
     struct series_got *g = arg;
@@ -54,6 +60,14 @@ static int traff_cb_collect(const struct traff_row *row, void *arg)
     assert_true(g->n < MAX_GOT);
     g->rows[g->n++] = *row;
     return g->stop_after && (int)g->n >= g->stop_after ? 7 : 0;
+}
+
+static int steps_cb_collect(const struct step_row *row, void *arg)
+{
+    struct steps_got *g = arg;
+    assert_true(g->n < MAX_GOT);
+    g->rows[g->n++] = *row;
+    return 0;
 }
 
 static size_t series(struct store *s, const char *host, int dir, int64_t from, int64_t to,
@@ -72,6 +86,17 @@ static size_t traff(struct store *s, int year, int month, const char *host, stru
     if (host)
         a = ip(host);
     assert_int_equal(store_get_traff(s, year, month, host ? &a : NULL, traff_cb_collect, g), 0);
+    return g->n;
+}
+
+/* The hours or days through the store's interface, which adds the bins
+ * not sealed yet to what the rollup tables hold. */
+static size_t steps(struct store *s, const char *host, int dir, int64_t from, int64_t to,
+                    enum store_step step, struct steps_got *g)
+{
+    memset(g, 0, sizeof(*g));
+    struct of_addr a = ip(host);
+    assert_int_equal(store_get_steps(s, &a, dir, from, to, step, steps_cb_collect, g), 0);
     return g->n;
 }
 
@@ -360,14 +385,22 @@ static void test_reopen_keeps_data(void **state)
 static void test_schema_version(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(schema_version(), 3);
+    assert_int_equal(schema_version(), 4);
     struct store *s = open_store(f->path, 0);
     sqlite3 *db = raw_open(f->path);
     assert_int_equal(raw_int(db, "PRAGMA user_version"), schema_version());
     assert_int_equal(raw_int(db, "PRAGMA application_id"), SCHEMA_APP_ID);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                                 " ('hosts', 'bins', 'monthly', 'bins_1h', 'bins_1d')"),
-                     5);
+                                 " ('hosts', 'bins', 'monthly', 'bins_1h', 'bins_1d',"
+                                 " 'rollup_mark')"),
+                     6);
+    /* version 4's counter tables: one blob per (ts, host), keyed by it */
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                                 " ('bins', 'bins_1h', 'bins_1d') AND sql LIKE '%c BLOB%'"
+                                 " AND sql LIKE '%WITHOUT ROWID%'"),
+                     3);
+    /* a new store has no bins, so no mark either */
+    assert_int_equal(count_rows(f->path, "rollup_mark"), 0);
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -436,11 +469,24 @@ static void test_readonly_while_writing(void **state)
     const struct bin_row row = mkrow("10.0.0.1", DIR_R, T_JAN15, 1);
     put(w, &row, 1);
 
-    /* another process in the middle of a write transaction */
+    /* another process in the middle of a write transaction, adding a bin
+     * of 5 bytes received as the file keeps it: one cells blob per host */
     sqlite3 *db = raw_open(f->path);
     raw_exec(db, "BEGIN IMMEDIATE");
-    raw_exec(db, "INSERT INTO bins (host, dir, ts, b_total)"
-                 " VALUES ((SELECT id FROM hosts WHERE ip = '10.0.0.1'), 0, 1705277400, 5)");
+    struct cells c;
+    memset(&c, 0, sizeof(c));
+    c.v[DIR_R][CLASS_TOTAL] = 5;
+    uint8_t blob[CELLS_BLOB_MAX];
+    size_t len = cells_encode(&c, CELLS_BIN, blob);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "INSERT INTO bins (ts, host, c) VALUES (1705277400,"
+                                        " (SELECT id FROM hosts WHERE ip = '10.0.0.1'), ?1)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
 
     struct store *r = open_store(f->path, 1);
     struct series_got g;
@@ -455,6 +501,8 @@ static void test_readonly_while_writing(void **state)
     sqlite3_close(db);
     assert_int_equal(series(r, "10.0.0.1", DIR_R, 0, T_FEB01, &g), 2);
     assert_int_equal(g.rows[1].bytes[CLASS_TOTAL], 5);
+    assert_int_equal(g.rows[1].ts, T_JAN15 + 600);
+    assert_int_equal(g.rows[1].packets[CLASS_TOTAL], 0);
     assert_int_equal(store_close(r), 0);
     assert_int_equal(store_close(w), 0);
 }
@@ -494,6 +542,8 @@ static void test_invalid_rows_write_nothing(void **state)
     assert_int_equal(count_rows(f->path, "hosts"), 0);
     assert_int_equal(count_rows(f->path, "bins"), 0);
     assert_int_equal(count_rows(f->path, "monthly"), 0);
+    /* a refused first batch does not set the mark either */
+    assert_int_equal(count_rows(f->path, "rollup_mark"), 0);
 }
 
 /* A failure in the middle of the transaction (here a trigger that refuses one
@@ -524,6 +574,10 @@ static void test_failure_midway_rolls_back(void **state)
     assert_int_equal(traff(s, 2024, 1, NULL, &t), 1);
     assert_int_equal(t.rows[0].dl, 1000);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM hosts"), 1);
+    /* the batch's newest bin would have sealed a's: neither the mark nor
+     * the rollups moved */
+    assert_int_equal(raw_mark(db), T_JAN15);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM bins_1h"), 0);
 
     raw_exec(db, "DROP TRIGGER boom");
     sqlite3_close(db);
@@ -553,15 +607,46 @@ static struct bin_row mkweb(const char *host, int dir, int64_t ts, uint64_t tota
     return r;
 }
 
+/* How long a bin stays open after the newest bin of a batch before it is
+ * sealed into the rollups, as store_sqlite_seal.c has it. */
+#define SEAL_LAG_S 600
+
+/* The host of the rows that seal the others: a host of its own, so that
+ * the rollups of the hosts under test hold only their rows. */
+#define SEALER "192.0.2.99"
+
+/* Seals every bin before ts (a bin start): a batch whose newest bin is
+ * SEAL_LAG_S after ts does. Its own bin stays open, so it is in no rollup
+ * until a later seal_before passes it. */
+static void seal_before(struct store *s, int64_t ts)
+{
+    const struct bin_row r = mkweb(SEALER, DIR_R, ts + SEAL_LAG_S, 1, 0);
+    put(s, &r, 1);
+}
+
+static int64_t raw_count_monthly(const char *path)
+{
+    return count_rows(path, "monthly");
+}
+
+static int64_t mark_of(const char *path)
+{
+    sqlite3 *db = raw_open(path);
+    int64_t mark = raw_mark(db);
+    sqlite3_close(db);
+    return mark;
+}
+
 /* Column col ("b_total", "m_web", ...) of the rollup row of host, dir and
- * step start ts in table; -1 when there is no such row. */
+ * step start ts in table, as its view v_<table> (store_fixture.h) shows
+ * it in version 3's columns; -1 when there is no such row. */
 static int64_t rollup(const char *path, const char *table, const char *host, int dir, int64_t ts,
                       const char *col)
 {
     sqlite3 *db = raw_open(path);
     char sql[256];
     (void)snprintf(sql, sizeof(sql),
-                   "SELECT coalesce((SELECT %s FROM %s WHERE ts = %lld AND dir = %d AND"
+                   "SELECT coalesce((SELECT %s FROM v_%s WHERE ts = %lld AND dir = %d AND"
                    " host = (SELECT id FROM hosts WHERE ip = '%s')), -1)",
                    col, table, (long long)ts, dir, host);
     int64_t v = raw_int(db, sql);
@@ -586,6 +671,40 @@ static void assert_rollup(const char *path, const char *host, int dir, const str
     assert_int_equal(rollup(path, w->table, host, dir, w->ts, "m_sip"), 0);
 }
 
+/* Asserts that the rollup row of table at step start ts holds exactly bin
+ * r, every class: its bytes and packets as the sums, its bytes as the
+ * peaks. */
+static void assert_rollup_is_bin(const char *path, const char *table, int64_t ts,
+                                 const struct bin_row *r)
+{
+    char host[ADDR_STRLEN];
+    assert_non_null(addr_format(&r->host, host, sizeof(host)));
+    for (int c = 0; c < CLASS__COUNT; c++) {
+        const char *name = class_name((enum traffic_class)c);
+        char col[32];
+        (void)snprintf(col, sizeof(col), "b_%s", name);
+        assert_int_equal(rollup(path, table, host, r->dir, ts, col), r->bytes[c]);
+        (void)snprintf(col, sizeof(col), "m_%s", name);
+        assert_int_equal(rollup(path, table, host, r->dir, ts, col), r->bytes[c]);
+        (void)snprintf(col, sizeof(col), "p_%s", name);
+        assert_int_equal(rollup(path, table, host, r->dir, ts, col), r->packets[c]);
+    }
+}
+
+/* A step read through the store, of rows made by mkweb. */
+static void assert_step(const struct step_row *r, int64_t ts, uint64_t total, uint64_t peak,
+                        uint64_t web, uint64_t web_peak)
+{
+    assert_int_equal(r->ts, ts);
+    assert_int_equal(r->bytes[CLASS_TOTAL], total);
+    assert_int_equal(r->peak[CLASS_TOTAL], peak);
+    assert_int_equal(r->bytes[CLASS_WEB], web);
+    assert_int_equal(r->peak[CLASS_WEB], web_peak);
+    assert_int_equal(r->packets[CLASS_TOTAL], total / 10);
+    assert_int_equal(r->bytes[CLASS_SIP], 0);
+    assert_int_equal(r->peak[CLASS_SIP], 0);
+}
+
 /* Sums and peaks per hour and per UTC day, each class's peak on its own,
  * for rows given in no particular order. */
 static void test_rollup_across_boundaries(void **state)
@@ -604,6 +723,8 @@ static void test_rollup_across_boundaries(void **state)
         mkweb("0.0.0.0", DIR_R, jan16, 8, 8),
     };
     put(s, rows, OF_ARRAY_LEN(rows));
+    /* the newest bins are still open; seal them all to read the tables */
+    seal_before(s, jan16 + T_HOUR + BIN_SECONDS);
     assert_int_equal(store_close(s), 0);
 
     const struct roll_want r[] = {
@@ -624,13 +745,16 @@ static void test_rollup_across_boundaries(void **state)
     };
     for (size_t i = 0; i < OF_ARRAY_LEN(all); i++)
         assert_rollup(f->path, "0.0.0.0", DIR_R, &all[i]);
-    assert_int_equal(count_rows(f->path, "bins_1h"), 6);
-    assert_int_equal(count_rows(f->path, "bins_1d"), 5);
+    /* per (step, dir, host), as version 3 counted them; the sealer's bin
+     * is not among them */
+    assert_int_equal(count_rows(f->path, "v_bins_1h"), 6);
+    assert_int_equal(count_rows(f->path, "v_bins_1d"), 5);
     assert_rollups_match_bins(f->path);
 }
 
 /* A bin written again grows, and the peak is the bin's new size, not the
- * largest piece any one write added. */
+ * largest piece any one write added: whether the writes come before the
+ * bin is sealed or after it (late flows). */
 static void test_rollup_peak_is_the_bin(void **state)
 {
     struct fixture *f = *state;
@@ -642,12 +766,14 @@ static void test_rollup_peak_is_the_bin(void **state)
     put(s, first, OF_ARRAY_LEN(first));
     const struct bin_row again = mkweb("10.0.0.1", DIR_R, T_JAN15, 100, 0);
     put(s, &again, 1);
+    seal_before(s, T_JAN15 + 600);
     struct roll_want w = {"bins_1h", T_JAN15, 350, 200, 0, 0, 35};
     assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
     w.table = "bins_1d";
     assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
 
-    /* twice in one batch, and the other bin too */
+    /* twice in one batch, and the other bin too: late now, so the
+     * rollups are written by this batch itself */
     const struct bin_row twice[] = {
         mkweb("10.0.0.1", DIR_R, T_JAN15, 30, 3),
         mkweb("10.0.0.1", DIR_R, T_JAN15 + 300, 1, 1),
@@ -662,7 +788,8 @@ static void test_rollup_peak_is_the_bin(void **state)
     assert_rollups_match_bins(f->path);
 }
 
-/* Rollup sums stop at BIN_COUNTER_MAX like the bins' sums. */
+/* Rollup sums stop at BIN_COUNTER_MAX like the bins' sums, when bins are
+ * sealed and when a late row adds to a saturated sum. */
 static void test_rollup_saturates(void **state)
 {
     struct fixture *f = *state;
@@ -674,9 +801,10 @@ static void test_rollup_saturates(void **state)
     }
     put(s, rows, 2);
     put(s, &rows[2], 1);
-    put(s, &rows[2], 1); /* that bin saturates too */
+    seal_before(s, T_JAN15 + 900);
+    put(s, &rows[2], 1); /* late, and that bin saturates too */
     struct traff_got t;
-    assert_int_equal(traff(s, 2024, 1, NULL, &t), 1);
+    assert_int_equal(traff(s, 2024, 1, "10.0.0.1", &t), 1);
     assert_int_equal(t.rows[0].dl, BIN_COUNTER_MAX);
     assert_int_equal(store_close(s), 0);
     const char *const tables[] = {"bins_1h", "bins_1d"};
@@ -686,8 +814,71 @@ static void test_rollup_saturates(void **state)
     }
 }
 
+/* A host's steps of one direction over the 3 days from T_JAN15, added up
+ * from its bins: what store_get_steps should report. */
+struct step_sums {
+    int64_t step;
+    struct step_row v[72];
+    bool any[72];
+    size_t n; /* steps store_get_steps reported */
+};
+
+static int step_sums_add(const struct bin_row *r, void *arg)
+{
+    struct step_sums *w = arg;
+    size_t i = (size_t)((r->ts - T_JAN15) / w->step);
+    assert_true(r->ts >= T_JAN15 && i < OF_ARRAY_LEN(w->v));
+    struct step_row *v = &w->v[i];
+    v->ts = T_JAN15 + (int64_t)i * w->step;
+    for (int c = 0; c < CLASS__COUNT; c++) {
+        v->bytes[c] += r->bytes[c];
+        v->packets[c] += r->packets[c];
+        if (r->bytes[c] > v->peak[c])
+            v->peak[c] = r->bytes[c];
+    }
+    w->any[i] = true;
+    return 0;
+}
+
+static int step_sums_check(const struct step_row *row, void *arg)
+{
+    struct step_sums *w = arg;
+    size_t i = (size_t)((row->ts - T_JAN15) / w->step);
+    assert_true(row->ts >= T_JAN15 && i < OF_ARRAY_LEN(w->v));
+    assert_true(w->any[i]);
+    assert_int_equal(row->ts, w->v[i].ts);
+    for (int c = 0; c < CLASS__COUNT; c++) {
+        assert_int_equal(row->bytes[c], w->v[i].bytes[c]);
+        assert_int_equal(row->peak[c], w->v[i].peak[c]);
+        assert_int_equal(row->packets[c], w->v[i].packets[c]);
+    }
+    w->n++;
+    return 0;
+}
+
+/* Asserts that the hours or days of host and dir read through the store
+ * are what its bins add up to, the bins not sealed yet included. */
+static void assert_steps_match_series(struct store *s, const char *host, int dir,
+                                      enum store_step step)
+{
+    struct step_sums *w = calloc(1, sizeof(*w));
+    assert_non_null(w);
+    w->step = step;
+    const int64_t end = T_JAN15 + 3 * T_DAY;
+    struct of_addr a = ip(host);
+    assert_int_equal(store_get_series(s, &a, dir, T_JAN15, end, step_sums_add, w), 0);
+    assert_int_equal(store_get_steps(s, &a, dir, T_JAN15, end, step, step_sums_check, w), 0);
+    size_t want = 0;
+    for (size_t i = 0; i < OF_ARRAY_LEN(w->any); i++)
+        want += w->any[i];
+    assert_true(want > 0);
+    assert_int_equal(w->n, want);
+    free(w);
+}
+
 /* Many small batches of rows in random places: the rollups hold exactly
- * what the bins add up to, whatever the order and the repeats. */
+ * what the bins before the mark add up to, and the steps read through the
+ * store what all the bins add up to, whatever the order and the repeats. */
 static void test_rollup_random_batches(void **state)
 {
     struct fixture *f = *state;
@@ -707,33 +898,194 @@ static void test_rollup_random_batches(void **state)
         }
         put(s, rows, n);
     }
+    for (size_t h = 0; h < OF_ARRAY_LEN(hosts); h++)
+        for (int dir = 0; dir < DIR__COUNT; dir++) {
+            assert_steps_match_series(s, hosts[h], dir, STORE_STEP_HOUR);
+            assert_steps_match_series(s, hosts[h], dir, STORE_STEP_DAY);
+        }
     assert_int_equal(store_close(s), 0);
-    assert_true(count_rows(f->path, "bins_1h") > 100);
+    assert_true(count_rows(f->path, "v_bins_1h") > 100);
     assert_rollups_match_bins(f->path);
 }
 
-/* A batch that fails while writing the daily rollups leaves no trace in
- * the bins or the hourly rollups either. */
+/* A batch that fails while writing the daily rollups (here while sealing a
+ * bin, after it has added a late row to the rollups and sealed another
+ * bin) leaves no trace in the bins, the hourly rollups or the mark. */
 static void test_rollup_failure_rolls_back(void **state)
 {
     struct fixture *f = *state;
+    const int64_t jan16 = T_JAN15 + T_DAY;
     struct store *s = open_store(f->path, 0);
     const struct bin_row a = mkrow("10.0.0.1", DIR_R, T_JAN15, 1);
     put(s, &a, 1);
+    seal_before(s, T_JAN15 + 300); /* a is in the rollups */
     sqlite3 *db = raw_open(f->path);
     raw_exec(db, "CREATE TRIGGER boom BEFORE INSERT ON bins_1d WHEN NEW.ts = 1705363200"
                  " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
     sqlite3_close(db);
     const struct bin_row batch[] = {
-        mkrow("10.0.0.1", DIR_R, T_JAN15 + 300, 2),
-        mkrow("10.0.0.1", DIR_R, T_JAN15 + T_DAY, 3), /* a new day: the trigger's */
+        mkrow("10.0.0.1", DIR_R, T_JAN15, 2),        /* late: into the rollups at once */
+        mkrow("10.0.0.1", DIR_R, jan16, 3),          /* a new day: the trigger's */
+        mkrow("10.0.0.1", DIR_R, jan16 + T_HOUR, 4), /* seals the sealer's bin and jan16 */
     };
     struct bin_batch b = {.rows = batch, .n = OF_ARRAY_LEN(batch)};
     assert_true(store_put_bins(s, &b) < 0);
     assert_int_equal(store_close(s), 0);
-    assert_int_equal(count_rows(f->path, "bins"), 1);
+    assert_int_equal(count_rows(f->path, "bins"), 2); /* a and the sealer's */
     assert_int_equal(count_rows(f->path, "bins_1h"), 1);
     assert_int_equal(count_rows(f->path, "bins_1d"), 1);
+    assert_int_equal(rollup(f->path, "bins_1h", "10.0.0.1", DIR_R, T_JAN15, "b_total"), 1000);
+    assert_int_equal(rollup(f->path, "bins_1d", "10.0.0.1", DIR_R, T_JAN15, "b_total"), 1000);
+    assert_int_equal(mark_of(f->path), T_JAN15 + 300);
+    assert_rollups_match_bins(f->path);
+}
+
+/* A bin goes into the rollup tables only when a later batch seals it, but
+ * the steps read through the store hold it from the start: the readers add
+ * the bins from the mark on themselves. */
+static void test_rollup_waits_for_seal(void **state)
+{
+    struct fixture *f = *state;
+    const int64_t bin = T_JAN15 + 300;
+    struct store *s = open_store(f->path, 0);
+    const struct bin_row first = mkweb("10.0.0.1", DIR_R, bin, 100, 30);
+    put(s, &first, 1);
+    /* a batch whose newest bin is SEAL_LAG_S after the first leaves it
+     * open: it seals only the bins that ended that long before */
+    const struct bin_row second = mkweb("10.0.0.1", DIR_R, bin + SEAL_LAG_S, 120, 20);
+    put(s, &second, 1);
+    assert_int_equal(count_rows(f->path, "bins_1h"), 0);
+    assert_int_equal(count_rows(f->path, "bins_1d"), 0);
+    assert_int_equal(mark_of(f->path), bin); /* the first batch's oldest bin */
+    struct steps_got g;
+    assert_int_equal(steps(s, "10.0.0.1", DIR_R, 0, T_FEB01, STORE_STEP_HOUR, &g), 1);
+    assert_step(&g.rows[0], T_JAN15, 220, 120, 50, 30);
+    assert_int_equal(steps(s, "10.0.0.1", DIR_R, 0, T_FEB01, STORE_STEP_DAY, &g), 1);
+    assert_step(&g.rows[0], T_JAN15, 220, 120, 50, 30);
+    assert_int_equal(steps(s, "10.0.0.1", DIR_S, 0, T_FEB01, STORE_STEP_HOUR, &g), 0);
+
+    /* one bin later, another host's row seals the first bin, not the
+     * second; the reads stay the same, half from the tables */
+    const struct bin_row other = mkweb("10.0.0.2", DIR_S, bin + SEAL_LAG_S + BIN_SECONDS, 1, 0);
+    put(s, &other, 1);
+    assert_int_equal(mark_of(f->path), bin + BIN_SECONDS);
+    assert_int_equal(count_rows(f->path, "v_bins_1h"), 1);
+    const struct roll_want w = {"bins_1h", T_JAN15, 100, 100, 30, 30, 10};
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+    assert_int_equal(steps(s, "10.0.0.1", DIR_R, 0, T_FEB01, STORE_STEP_HOUR, &g), 1);
+    assert_step(&g.rows[0], T_JAN15, 220, 120, 50, 30);
+    assert_int_equal(steps(s, "10.0.0.1", DIR_R, 0, T_FEB01, STORE_STEP_DAY, &g), 1);
+    assert_step(&g.rows[0], T_JAN15, 220, 120, 50, 30);
+    assert_int_equal(store_close(s), 0);
+    assert_rollups_match_bins(f->path);
+}
+
+/* Sealing adds each bin whole to its hour and its day (both directions of
+ * a host, every class, the bin's bytes as the peaks) and moves the mark to
+ * SEAL_LAG_S before the batch's newest bin, past bins and gaps alike. */
+static void test_seal_moves_mark(void **state)
+{
+    struct fixture *f = *state;
+    const int64_t bin = T_JAN15 + T_HOUR;
+    struct store *s = open_store(f->path, 0);
+    const struct bin_row rows[] = {
+        mkrow("10.0.0.1", DIR_R, bin, 3),
+        mkrow("10.0.0.1", DIR_S, bin, 4),
+        mkrow("2001:db8::1", DIR_S, bin, 5),
+    };
+    put(s, rows, OF_ARRAY_LEN(rows));
+    assert_int_equal(mark_of(f->path), bin);
+    seal_before(s, bin + T_HOUR);
+    assert_int_equal(store_close(s), 0);
+    assert_int_equal(mark_of(f->path), bin + T_HOUR);
+    for (size_t i = 0; i < OF_ARRAY_LEN(rows); i++) {
+        assert_rollup_is_bin(f->path, "bins_1h", bin, &rows[i]);
+        assert_rollup_is_bin(f->path, "bins_1d", T_JAN15, &rows[i]);
+    }
+    /* those and nothing else: the sealer's bin is after the mark */
+    assert_int_equal(count_rows(f->path, "v_bins_1h"), OF_ARRAY_LEN(rows));
+    assert_int_equal(count_rows(f->path, "v_bins_1d"), OF_ARRAY_LEN(rows));
+    assert_rollups_match_bins(f->path);
+}
+
+/* A row for a bin that is already sealed (a late flow) goes into the
+ * rollups at once: the sums grow by it, and the peak becomes the bin's new
+ * size when that is larger than the old peak. */
+static void test_late_row_after_seal(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->path, 0);
+    const struct bin_row rows[] = {
+        mkweb("10.0.0.1", DIR_R, T_JAN15, 100, 10),
+        mkweb("10.0.0.1", DIR_R, T_JAN15 + 300, 150, 0),
+    };
+    put(s, rows, OF_ARRAY_LEN(rows));
+    seal_before(s, T_JAN15 + 600);
+    assert_int_equal(mark_of(f->path), T_JAN15 + 600);
+    struct roll_want w = {"bins_1h", T_JAN15, 250, 150, 10, 10, 25};
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+
+    /* 00:00 grows from 100 to 180: above the old peak, though the row
+     * itself is only 80 */
+    const struct bin_row late = mkweb("10.0.0.1", DIR_R, T_JAN15, 80, 5);
+    put(s, &late, 1);
+    assert_int_equal(mark_of(f->path), T_JAN15 + 600);
+    w = (struct roll_want){"bins_1h", T_JAN15, 330, 180, 15, 15, 33};
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+    w.table = "bins_1d";
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+
+    /* 00:05 grows to 160, below the peak: the peak stays */
+    const struct bin_row small = mkweb("10.0.0.1", DIR_R, T_JAN15 + 300, 10, 0);
+    put(s, &small, 1);
+    w = (struct roll_want){"bins_1h", T_JAN15, 340, 180, 15, 15, 34};
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+    w.table = "bins_1d";
+    assert_rollup(f->path, "10.0.0.1", DIR_R, &w);
+    /* and the reads through the store count the late rows once */
+    struct steps_got g;
+    assert_int_equal(steps(s, "10.0.0.1", DIR_R, 0, T_FEB01, STORE_STEP_HOUR, &g), 1);
+    assert_step(&g.rows[0], T_JAN15, 340, 180, 15, 15);
+    assert_int_equal(steps(s, "10.0.0.1", DIR_R, 0, T_FEB01, STORE_STEP_DAY, &g), 1);
+    assert_step(&g.rows[0], T_JAN15, 340, 180, 15, 15);
+    assert_int_equal(store_close(s), 0);
+    assert_rollups_match_bins(f->path);
+}
+
+/* Both directions of a host and step are one row of the table (v_bins
+ * shows them as two), in the bins and in the rollups. */
+static void test_one_row_per_host_and_bin(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->path, 0);
+    const struct bin_row rows[] = {
+        mkrow("10.0.0.1", DIR_R, T_JAN15, 1),
+        mkrow("10.0.0.1", DIR_S, T_JAN15, 2),
+        mkrow("10.0.0.2", DIR_R, T_JAN15, 3),
+    };
+    put(s, rows, OF_ARRAY_LEN(rows));
+    assert_int_equal(count_rows(f->path, "bins"), 2);
+    assert_int_equal(count_rows(f->path, "v_bins"), 3);
+    sqlite3 *db = raw_open(f->path);
+    assert_int_equal(raw_int(db, "SELECT b_total FROM v_bins WHERE dir = 0 AND host ="
+                                 " (SELECT id FROM hosts WHERE ip = '10.0.0.1')"),
+                     1000);
+    assert_int_equal(raw_int(db, "SELECT b_total FROM v_bins WHERE dir = 1 AND host ="
+                                 " (SELECT id FROM hosts WHERE ip = '10.0.0.1')"),
+                     2000);
+    sqlite3_close(db);
+    struct series_got g;
+    assert_int_equal(series(s, "10.0.0.1", DIR_S, 0, T_FEB01, &g), 1);
+    assert_row_seed(&g.rows[0], T_JAN15, 2, 1);
+    assert_int_equal(series(s, "10.0.0.2", DIR_S, 0, T_FEB01, &g), 0);
+
+    seal_before(s, T_JAN15 + 300);
+    assert_int_equal(store_close(s), 0);
+    assert_int_equal(count_rows(f->path, "bins"), 3); /* and the sealer's */
+    assert_int_equal(count_rows(f->path, "bins_1h"), 2);
+    assert_int_equal(count_rows(f->path, "v_bins_1h"), 3);
+    assert_int_equal(count_rows(f->path, "bins_1d"), 2);
+    assert_int_equal(count_rows(f->path, "v_bins_1d"), 3);
     assert_rollups_match_bins(f->path);
 }
 
@@ -799,8 +1151,74 @@ static void test_big_batch(void **state)
     assert_int_equal(store_close(s), 0);
     free(rows);
     assert_int_equal(count_rows(f->path, "hosts"), HOSTS);
-    assert_int_equal(count_rows(f->path, "bins"), 3 * N);
-    assert_int_equal(count_rows(f->path, "monthly"), HOSTS - 1);
+    /* one row per host and bin holds both directions (asked of the blobs
+     * directly: v_bins decodes each one 48 times, seconds for 150,000) */
+    assert_int_equal(count_rows(f->path, "bins"), 3 * HOSTS);
+    char sql[160];
+    (void)snprintf(sql, sizeof(sql),
+                   "SELECT count(*) FROM bins WHERE of_cell(c, %d, %d, %d) > 0"
+                   " AND of_cell(c, %d, %d, %d) > 0",
+                   CELLS_BIN, DIR_R, CLASS_TOTAL, CELLS_BIN, DIR_S, CLASS_TOTAL);
+    sqlite3 *db = raw_open(f->path);
+    assert_int_equal(raw_int(db, sql), 3 * HOSTS);
+    sqlite3_close(db);
+    /* No bin is sealed yet: the monthly table holds none of them, and the
+     * totals above came from the bins. */
+    assert_int_equal(count_rows(f->path, "monthly"), 0);
+}
+
+/* The monthly totals hold the sealed bins; the reader adds the open ones,
+ * and a host whose only traffic of the month is in open bins is listed at
+ * its place in address order, 0.0.0.0 never. Then the seal moves it all
+ * into the table, and the totals read the same. */
+static void test_traff_adds_open_bins(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->path, 0);
+    const int64_t t0 = T_JAN15 + 10 * T_HOUR;
+    const struct bin_row sealed[] = {mkweb("10.0.0.5", DIR_R, t0, 100, 0),
+                                     mkweb("10.0.0.5", DIR_S, t0, 7, 0)};
+    put(s, sealed, 2);
+    seal_before(s, t0 + BIN_SECONDS);
+    const struct bin_row open[] = {
+        mkweb("10.0.0.5", DIR_R, t0 + T_HOUR, 20, 0),
+        mkweb("10.0.0.1", DIR_S, t0 + T_HOUR, 3, 0),
+        mkweb("10.0.0.9", DIR_R, t0 + T_HOUR, 4, 0),
+        mkweb("2001:db8::1", DIR_R, t0 + T_HOUR, 5, 0),
+        mkweb("0.0.0.0", DIR_R, t0 + T_HOUR, 29, 0),
+    };
+    put(s, open, OF_ARRAY_LEN(open));
+    assert_true(mark_of(f->path) <= t0 + T_HOUR);
+    assert_int_equal(raw_count_monthly(f->path), 2); /* 10.0.0.5 and the sealer */
+    static const struct {
+        const char *ip;
+        uint64_t dl, ul;
+    } want[] = {{"10.0.0.1", 0, 3},
+                {"10.0.0.5", 120, 7},
+                {"10.0.0.9", 4, 0},
+                {"192.0.2.99", 1, 0},
+                {"2001:db8::1", 5, 0}};
+    for (int pass = 0; pass < 2; pass++) {
+        struct traff_got t;
+        traff(s, 2024, 1, NULL, &t);
+        assert_int_equal(t.n, OF_ARRAY_LEN(want));
+        for (size_t i = 0; i < t.n; i++) {
+            assert_host(&t.rows[i].host, want[i].ip);
+            /* the sealer's second row is in the second pass, open */
+            assert_int_equal(t.rows[i].dl, want[i].dl + (uint64_t)(i == 3 && pass == 1));
+            assert_int_equal(t.rows[i].ul, want[i].ul);
+        }
+        traff(s, 2024, 1, "10.0.0.9", &t);
+        assert_int_equal(t.n, 1);
+        assert_int_equal(t.rows[0].dl, 4);
+        traff(s, 2024, 1, "0.0.0.0", &t);
+        assert_int_equal(t.n, 0);
+        traff(s, 2024, 2, NULL, &t);
+        assert_int_equal(t.n, 0);
+        seal_before(s, t0 + 2 * T_HOUR); /* the second pass reads them sealed */
+    }
+    assert_int_equal(raw_count_monthly(f->path), 5); /* one row per host, the sealer's too */
+    assert_int_equal(store_close(s), 0);
 }
 
 int main(void)
@@ -827,6 +1245,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollup_saturates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollup_random_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollup_failure_rolls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollup_waits_for_seal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seal_moves_mark, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_late_row_after_seal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_row_per_host_and_bin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_traff_adds_open_bins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_big_batch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

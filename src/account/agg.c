@@ -432,6 +432,13 @@ void agg_add_batch(struct agg *a, const struct nets *nets, const struct classifi
 
 int agg_reserve(struct agg *a, size_t rows)
 {
+    if (rows <= a->cap)
+        return 0;
+    /* At least double: a table sized exactly for each write's rows would be
+     * resized at nearly every write, rebuilding its index in new memory
+     * that the worker then faults in page by page. */
+    if (rows < 2 * a->cap)
+        rows = 2 * a->cap;
     if (rows > a->cfg.max_entries)
         rows = a->cfg.max_entries;
     if (rows <= a->cap)

@@ -37,6 +37,7 @@
 # Environment: PROTO (v5; v9, ipfix too; sflow for ophanimflow only),
 #   COLLECTORS ("ophanimflow nfacctd nfcapd"), RATES, STEP_SECONDS (8),
 #   FLUSH_SECONDS (5), RCVBUF (4194304), REFINE (2), CONFIRM (1), OF_WORKERS,
+#   HOSTS (65536: local hosts the sender spreads the flows over),
 #   OF_DEFAULT_RUN (0),
 #   NFACCTD_UNTUNED (1), PIN (0), MAX_SECONDS (570: no step starts later; the
 #   defaults take about 7 minutes), KEEP (0: remove the scratch directory).
@@ -45,6 +46,8 @@ set -u
 BUILD=${1:-${BUILD:-build}}
 OF=$BUILD/ophanimflow
 SEND=$BUILD/bench/bench_flowsend
+HOSTS=${HOSTS:-65536}
+export NFACCTD_CACHE=${NFACCTD_CACHE:-$((2 * HOSTS + 1))} # one entry per host and direction
 PROTO=${PROTO:-v5}
 COLLECTORS=${COLLECTORS:-"ophanimflow nfacctd nfcapd"}
 RATES=${RATES:-"200000 400000 800000 1600000 3200000 6400000 12800000 0"}
@@ -114,7 +117,8 @@ step() {
         dport=$(cat "$dir/sflow_port")
         wait_bound "$dport"
     fi
-    out=$("${RUN_SEND[@]}" "$SEND" --proto "$PROTO" --port "$dport" --rate "$rate" --seconds "$STEP_SECONDS")
+    out=$("${RUN_SEND[@]}" "$SEND" --proto "$PROTO" --port "$dport" --rate "$rate" --seconds "$STEP_SECONDS" \
+        --hosts "$HOSTS")
     sleep 1 # let the collector empty its socket before the counter is read
     drops=$(kernel_drops "$port")
     stop_"$coll" "$dir" "$pid"
@@ -204,7 +208,7 @@ run_collector() {
 NAMES=()
 raise_rmem_max "$RCVBUF"
 echo "loopback ingest, protocol $PROTO, ${STEP_SECONDS} s per step, writes every ${FLUSH_SECONDS} s," \
-    "65,536 hosts, build $(build_type "$BUILD"), $(nproc 2>/dev/null || echo '?') cores," \
+    "$HOSTS hosts, build $(build_type "$BUILD"), $(nproc 2>/dev/null || echo '?') cores," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "socket buffer asked: $RCVBUF bytes (net.core.rmem_max: $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo '?'))"
 echo

@@ -228,10 +228,10 @@ static int traff_all(struct sqlite_store *s, int32_t ym, int64_t from, int64_t t
     int rc = open_read(s, from, to, &o);
     if (rc == 0 && o.any)
         rc = open_unlisted(s, ym, &o, &rest, &nrest);
-    if (rc == 0) {
+    if (rc == 0 && nrest)
         qsort(rest, nrest, sizeof(*rest), cmp_key);
+    if (rc == 0)
         rc = traff_all_walk(s, ym, &o, rest, nrest, cb, arg);
-    }
     free(rest);
     free(o.listed);
     free(o.v);

@@ -1,4 +1,5 @@
-/* store/store_sqlite_seal.c: adding the bins to the rollups once.
+/* store/store_sqlite_seal.c: adding each bin to the rollups and the monthly
+ * totals once.
  *
  * A bin is written every FLUSH_INTERVAL while it fills, and late flows
  * write to it for a while after it ended. Adding every one of those writes
@@ -15,7 +16,8 @@
  * transaction.
  *
  * Readers of a rollup or of the monthly totals add the bins from the mark
- * on themselves (store_sqlite_query.c): the few minutes of bins after it.
+ * on themselves (store_sqlite_query.c, store_sqlite_traff.c): the few
+ * minutes of bins after it.
  *
  * A bin whose blob does not decode (a damaged or hand-edited file) is left
  * out of the rollups and counted in s->damaged, rather than fail the seal

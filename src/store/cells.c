@@ -51,29 +51,10 @@ size_t cells_encode(const struct cells *c, enum cells_kind kind, uint8_t *out)
     return n;
 }
 
-int cells_decode(const void *blob, size_t len, enum cells_kind kind, struct cells *c)
-{
-    memset(c, 0, sizeof(*c));
-    if (!blob || len == 0)
-        return 0;
-    struct rd r = rd_init(blob, len);
-    for (size_t d = 0; d < DIR__COUNT; d++) {
-        uint64_t mask = rd_varint(&r);
-        if (mask >> CLASS__COUNT)
-            return -EBADMSG;
-        for (size_t cls = 0; cls < CLASS__COUNT; cls++)
-            if (mask & (1u << cls))
-                for (size_t k = 0; k < (size_t)kind; k++) {
-                    uint64_t v = rd_varint(&r);
-                    if (v > BIN_COUNTER_MAX)
-                        return -EBADMSG;
-                    c->v[d][k * CLASS__COUNT + cls] = v;
-                }
-    }
-    return r.bad || r.left ? -EBADMSG : 0;
-}
-
-int cells_totals(const void *blob, size_t len, enum cells_kind kind, uint64_t total[DIR__COUNT])
+/* Reads a blob of the kind: every value into c when c is not NULL, each
+ * direction's total bytes into total. 0 or -EBADMSG. */
+static int cells_read(const void *blob, size_t len, enum cells_kind kind, struct cells *c,
+                      uint64_t total[DIR__COUNT])
 {
     total[DIR_R] = total[DIR_S] = 0;
     if (!blob || len == 0)
@@ -83,17 +64,33 @@ int cells_totals(const void *blob, size_t len, enum cells_kind kind, uint64_t to
         uint64_t mask = rd_varint(&r);
         if (mask >> CLASS__COUNT)
             return -EBADMSG;
-        /* the values of the classes present, bytes first; total is class 0 */
-        size_t n = (size_t)__builtin_popcountll(mask) * (size_t)kind;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t v = rd_varint(&r);
-            if (v > BIN_COUNTER_MAX)
-                return -EBADMSG;
-            if (i == 0 && (mask & 1))
-                total[d] = v;
+        for (size_t cls = 0; cls < CLASS__COUNT; cls++) {
+            if (!(mask & (1u << cls)))
+                continue;
+            for (size_t k = 0; k < (size_t)kind; k++) {
+                uint64_t v = rd_varint(&r);
+                if (v > BIN_COUNTER_MAX)
+                    return -EBADMSG;
+                if (c)
+                    c->v[d][k * CLASS__COUNT + cls] = v;
+                if (cls == CLASS_TOTAL && k == 0)
+                    total[d] = v;
+            }
         }
     }
     return r.bad || r.left ? -EBADMSG : 0;
+}
+
+int cells_decode(const void *blob, size_t len, enum cells_kind kind, struct cells *c)
+{
+    uint64_t total[DIR__COUNT];
+    memset(c, 0, sizeof(*c));
+    return cells_read(blob, len, kind, c, total);
+}
+
+int cells_totals(const void *blob, size_t len, enum cells_kind kind, uint64_t total[DIR__COUNT])
+{
+    return cells_read(blob, len, kind, NULL, total);
 }
 
 void cells_merge(struct cells *a, const struct cells *b, enum cells_kind kind)

@@ -369,6 +369,16 @@ int store_sqlite_top_stmt(struct sqlite_store *s, enum store_sqlite_level lv, sq
     return 0;
 }
 
+int store_sqlite_id(struct sqlite_store *s, enum stmt_id id, int64_t *out)
+{
+    sqlite3_stmt *st = s->st[id];
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int err = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : schema_errno(s->db, rc);
+    sqlite3_reset(st);
+    return err;
+}
+
 int store_sqlite_run(struct sqlite_store *s, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -658,6 +668,18 @@ static void sql_of_add(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_blob(ctx, blob, (int)len, SQLITE_TRANSIENT);
 }
 
+/* Adds a row's bytes and packets to its direction of c. put_check_row
+ * keeps every counter of r at most INT64_MAX, as store_sqlite_sat_add
+ * needs. */
+static void add_row(struct cells *c, const struct bin_row *r)
+{
+    uint64_t *v = c->v[r->dir];
+    for (size_t i = 0; i < CLASS__COUNT; i++) {
+        v[i] = store_sqlite_sat_add(v[i], r->bytes[i]);
+        v[CLASS__COUNT + i] = store_sqlite_sat_add(v[CLASS__COUNT + i], r->packets[i]);
+    }
+}
+
 /* Writes the runs of items with the same (ts, host) as one row each, and
  * stores each row's bin bytes after the addition in now (indexed by row),
  * for the rollups' peaks. */
@@ -669,14 +691,8 @@ static int put_bins_rows(struct sqlite_store *s, const struct bin_batch *b,
         size_t j = i;
         struct cells c;
         memset(&c, 0, sizeof(c));
-        for (; j < b->n && items[j].ts == items[i].ts && items[j].host == items[i].host; j++) {
-            const struct bin_row *r = &b->rows[items[j].row];
-            struct cells one;
-            memset(&one, 0, sizeof(one));
-            memcpy(one.v[r->dir], r->bytes, sizeof(r->bytes));
-            memcpy(one.v[r->dir] + CLASS__COUNT, r->packets, sizeof(r->packets));
-            cells_merge(&c, &one, CELLS_BIN);
-        }
+        for (; j < b->n && items[j].ts == items[i].ts && items[j].host == items[i].host; j++)
+            add_row(&c, &b->rows[items[j].row]);
         int rc = row_add(s, STORE_SQLITE_BINS, items[i].ts, items[i].host, &c);
         if (rc < 0)
             return rc;
@@ -687,18 +703,15 @@ static int put_bins_rows(struct sqlite_store *s, const struct bin_batch *b,
     return 0;
 }
 
-/* Adds a row's bytes and packets to a rollup's sums and its bin's size
- * after the batch (now) to the peaks. put_check_row keeps every counter of
- * r at most INT64_MAX, as store_sqlite_sat_add needs. */
+/* Adds a row to a rollup's sums, and its bin's size after the batch (now)
+ * to the peaks. */
 static void rollup_add(struct cells *acc, const struct bin_row *r, const uint64_t *now)
 {
-    uint64_t *v = acc->v[r->dir];
-    for (size_t c = 0; c < CLASS__COUNT; c++) {
-        v[c] = store_sqlite_sat_add(v[c], r->bytes[c]);
-        v[CLASS__COUNT + c] = store_sqlite_sat_add(v[CLASS__COUNT + c], r->packets[c]);
-        if (now[c] > v[2 * CLASS__COUNT + c])
-            v[2 * CLASS__COUNT + c] = now[c];
-    }
+    add_row(acc, r);
+    uint64_t *peak = acc->v[r->dir] + 2 * CLASS__COUNT;
+    for (size_t c = 0; c < CLASS__COUNT; c++)
+        if (now[c] > peak[c])
+            peak[c] = now[c];
 }
 
 /* Adds items[0 .. n) to the rollups of level lv: one upsert per run of

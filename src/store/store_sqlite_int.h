@@ -147,6 +147,11 @@ bool store_sqlite_host_is_all(const struct of_addr *a);
  * store owns it. */
 int store_sqlite_top_stmt(struct sqlite_store *s, enum store_sqlite_level lv, sqlite3_stmt **out);
 
+/* Runs statement id, which returns at most one row of one integer: *out is
+ * it, 0 when there is no row or it is NULL (host ids start at 1). 0 or a
+ * negative errno. */
+int store_sqlite_id(struct sqlite_store *s, enum stmt_id id, int64_t *out);
+
 /* Steps a statement that returns no rows and resets it: 0, or a negative
  * errno (-EPROTO if it returned a row). */
 int store_sqlite_run(struct sqlite_store *s, sqlite3_stmt *st);

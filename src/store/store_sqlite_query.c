@@ -486,18 +486,7 @@ static int top_hosts(struct sqlite_store *s, struct top_sums *sums)
     sums->bytes = calloc((size_t)sums->max_id + 1, sizeof(*sums->bytes));
     if (!sums->bytes)
         return -ENOMEM;
-    struct of_addr all;
-    static const uint8_t zero[4];
-    addr_from_v4(&all, zero);
-    uint8_t key[STORE_SQLITE_KEY_LEN];
-    store_sqlite_host_key(&all, key);
-    sqlite3_stmt *st = s->st[ST_HOST_ID];
-    sqlite3_bind_blob(st, 1, key, sizeof(key), SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sums->all_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    rc = rc == SQLITE_ROW ? 0 : schema_errno(s->db, rc);
-    sqlite3_reset(st);
-    return rc;
+    return store_sqlite_id(s, ST_ALL_ID, &sums->all_id);
 }
 
 /* Bytes of every host over [from, to) in sums; from and to are clamped. */

@@ -65,17 +65,6 @@ static int next_bin(struct sqlite_store *s, int64_t from, int64_t to, int64_t *n
     return err;
 }
 
-/* 0.0.0.0's host id, 0 when it has none (SQLite's ids start at 1). */
-static int all_id(struct sqlite_store *s, int64_t *id)
-{
-    sqlite3_stmt *st = s->st[ST_ALL_ID];
-    int rc = sqlite3_step(st);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    int err = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : schema_errno(s->db, rc);
-    sqlite3_reset(st);
-    return err;
-}
-
 /* Adds every row of bin ts to its month's totals, 0.0.0.0 left out. */
 static int seal_month(struct sqlite_store *s, int64_t ts)
 {
@@ -83,7 +72,7 @@ static int seal_month(struct sqlite_store *s, int64_t ts)
     int64_t all = 0;
     int rc = store_sqlite_month_of(ts, &ym);
     if (rc == 0)
-        rc = all_id(s, &all);
+        rc = store_sqlite_id(s, ST_ALL_ID, &all); /* 0: none */
     if (rc < 0)
         return rc;
     sqlite3_stmt *st = s->st[ST_SEAL_MONTH];

@@ -56,19 +56,9 @@ static int month_range(int year, int month, int64_t *from, int64_t *to)
     return 0;
 }
 
-static int id_of(struct sqlite_store *s, enum stmt_id id, int64_t *out)
-{
-    sqlite3_stmt *st = s->st[id];
-    int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    int err = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : schema_errno(s->db, rc);
-    sqlite3_reset(st);
-    return err;
-}
-
 static int open_alloc(struct sqlite_store *s, struct open_totals *o)
 {
-    int rc = id_of(s, ST_HOST_MAX, &o->max_id);
+    int rc = store_sqlite_id(s, ST_HOST_MAX, &o->max_id);
     if (rc < 0)
         return rc;
     if (o->max_id < 0 || (uint64_t)o->max_id >= SIZE_MAX / sizeof(*o->v))
@@ -88,7 +78,7 @@ static int open_read(struct sqlite_store *s, int64_t from, int64_t to, struct op
     if (rc < 0 || !set || (from < mark ? mark : from) >= to)
         return rc;
     int64_t all = 0;
-    rc = id_of(s, ST_ALL_ID, &all);
+    rc = store_sqlite_id(s, ST_ALL_ID, &all);
     if (rc == 0)
         rc = open_alloc(s, o);
     if (rc < 0)

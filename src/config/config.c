@@ -8,15 +8,22 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "util/log.h"
 #include "util/parse.h"
 #include "util/paths.h"
+
+/* No config file is this large; a larger one is not a config file. */
+#define CONFIG_MAX_FILE (1u << 20)
 
 enum opt_kind {
     OPT_U16,
@@ -74,11 +81,26 @@ static const struct opt options[] = {
     OPT("CHARTS_FONT", OPT_FONT, charts_font, 0, 0),
 };
 
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* The file's text as inih reads it, a line per call, so that we know the
+ * line inih is at (its handlers are not told) and no line is cut in two. */
+struct text {
+    const char *p, *end;
+    int line;     /* the line last handed to inih, from 1 */
+    int too_long; /* the line that did not fit inih's buffer; 0: none */
+    int max_line; /* that buffer's size */
+};
+
 struct load_state {
     struct of_config *cfg;
     char *err;
     size_t errlen;
     bool nets_replaced;
+    const char *path;
+    struct text text;
+    int option_line[NOPTIONS];    /* where each option was set; 0: not yet */
+    int class_line[CLASS__COUNT]; /* where each [classes] line was */
 };
 
 int config_init(struct of_config *cfg)
@@ -138,6 +160,18 @@ static void unquote(const char *value, char *buf, size_t len)
         n = len - 1;
     memcpy(buf, value, n);
     buf[n] = '\0';
+}
+
+/* A key given twice: the later line wins, as it always did, but an
+ * operator who edits the first one should not wonder why nothing changes.
+ * (inih hands an indented continuation line over as the same key again.) */
+static void seen_again(struct load_state *ls, int *first, const char *name)
+{
+    if (*first)
+        log_msg(LOG_WARN, "%s:%d: %s is set again (first on line %d): line %d's value is used",
+                ls->path, ls->text.line, name, *first, ls->text.line);
+    else
+        *first = ls->text.line;
 }
 
 /* A comma- or space-separated list of IP addresses; empty is allowed. */
@@ -250,6 +284,7 @@ static int class_line(struct load_state *ls, const char *name, const char *v)
                     "[classes] names one of mail, dns, vpn, ftp, web, proxy, quic, sip; "
                     "got \"%s\"",
                     name);
+    seen_again(ls, &ls->class_line[cls], name);
     if (classify_set_class(ls->cfg->cls, (enum traffic_class)cls, v, &bad) < 0)
         return fail(ls, "%s: bad item \"%.*s\" (tcp/PORT, udp/PORT or proto/NUMBER)", name,
                     (int)strcspn(bad, ", \t"), bad);
@@ -260,6 +295,8 @@ static int on_line(void *user, const char *section, const char *name, const char
 {
     struct load_state *ls = user;
     char v[CONFIG_MAX_PATH];
+    if (strlen(value) >= sizeof(v))
+        return fail(ls, "the value of %s is longer than %zu bytes", name, sizeof(v) - 1);
     unquote(value, v, sizeof(v));
     if (strcasecmp(section, "networks") == 0) {
         if (!ls->nets_replaced) {
@@ -277,39 +314,133 @@ static int on_line(void *user, const char *section, const char *name, const char
         return class_line(ls, name, v);
     if (section[0] != '\0')
         return fail(ls, "unknown section [%s]", section);
-    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
-        if (strcmp(name, options[i].name) == 0)
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if (strcmp(name, options[i].name) == 0) {
+            seen_again(ls, &ls->option_line[i], name);
             return set_option(ls, &options[i], v);
+        }
     return fail(ls, "unknown option %s", name);
+}
+
+static char *text_line(char *str, int num, void *stream)
+{
+    struct text *t = stream;
+    if (t->p >= t->end || t->too_long)
+        return NULL;
+    const char *nl = memchr(t->p, '\n', (size_t)(t->end - t->p));
+    size_t len = (size_t)((nl ? nl + 1 : t->end) - t->p);
+    t->line++;
+    if (len >= (size_t)num) {
+        t->too_long = t->line; /* ends the parse here */
+        t->max_line = num;
+        return NULL;
+    }
+    memcpy(str, t->p, len);
+    str[len] = '\0';
+    t->p += len;
+    return str;
+}
+
+/* The whole file, which must be a regular file of text. */
+static int read_text(const char *path, char **out, size_t *len, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    int rc = 0;
+    char *buf = NULL;
+    if (fd < 0 || fstat(fd, &sb) < 0) {
+        rc = errno ? -errno : -EIO;
+        (void)snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+        goto out;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        rc = -EISDIR;
+        (void)snprintf(err, errlen, "%s: is a directory, not a config file", path);
+        goto out;
+    }
+    buf = malloc(CONFIG_MAX_FILE + 1);
+    if (!buf) {
+        rc = -ENOMEM;
+        (void)snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
+    }
+    size_t n = 0;
+    ssize_t got;
+    while (n <= CONFIG_MAX_FILE && (got = read(fd, buf + n, CONFIG_MAX_FILE + 1 - n)) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = -errno;
+            (void)snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
+            goto out;
+        }
+        n += (size_t)got;
+    }
+    if (n > CONFIG_MAX_FILE) {
+        rc = -EFBIG;
+        (void)snprintf(err, errlen, "%s: larger than %u bytes, not a config file", path,
+                       CONFIG_MAX_FILE);
+        goto out;
+    }
+    *out = buf;
+    *len = n;
+    buf = NULL;
+out:
+    free(buf);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* A NUL would end a value early, silently: "1<NUL>junk" would read as 1. */
+static int check_nul(const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+    const char *nul = text ? memchr(text, '\0', len) : NULL;
+    if (!nul)
+        return 0;
+    int line = 1;
+    for (const char *p = text; p < nul; p++)
+        line += *p == '\n';
+    (void)snprintf(err, errlen, "%s:%d: a NUL byte (the file is binary or damaged)", path, line);
+    return -EINVAL;
 }
 
 int config_load(struct of_config *cfg, const char *path, char *err, size_t errlen)
 {
-    struct load_state ls = {cfg, err, errlen, false};
     char msg[CONFIG_MAX_ERROR] = "";
-    ls.err = msg;
-    ls.errlen = sizeof(msg);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        int e = errno;
-        (void)snprintf(err, errlen, "%s: %s", path, strerror(e));
-        return -e;
+    struct load_state *ls = calloc(1, sizeof(*ls));
+    char *text = NULL;
+    size_t len = 0;
+    int rc = -ENOMEM;
+    if (!ls) {
+        (void)snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
     }
-    int line = ini_parse_file(f, on_line, &ls);
-    fclose(f);
-    if (line == 0)
-        return 0;
-    if (line < 0) {
-        (void)snprintf(err, errlen, "%s: cannot read", path);
-        return -EIO;
+    rc = read_text(path, &text, &len, err, errlen);
+    if (rc == 0)
+        rc = check_nul(path, text, len, err, errlen);
+    if (rc < 0)
+        goto out;
+    *ls = (struct load_state){.cfg = cfg, .err = msg, .errlen = sizeof(msg), .path = path};
+    ls->text = (struct text){.p = text, .end = text + len};
+    int line = ini_parse_stream(text_line, &ls->text, on_line, ls);
+    if (line == 0 && ls->text.too_long) {
+        line = ls->text.too_long;
+        (void)snprintf(msg, sizeof(msg), "line longer than %d bytes", ls->text.max_line - 2);
     }
-    (void)snprintf(err, errlen, "%s:%d: %s", path, line, msg[0] ? msg : "syntax error");
-    return -EINVAL;
+    if (line != 0) {
+        (void)snprintf(err, errlen, "%s:%d: %s", path, line, msg[0] ? msg : "syntax error");
+        rc = line < 0 ? -ENOMEM : -EINVAL;
+    }
+out:
+    free(text);
+    free(ls);
+    return rc;
 }
 
 int config_add_network(struct of_config *cfg, const char *arg, bool first, char *err, size_t errlen)
 {
-    struct load_state ls = {cfg, err, errlen, !first};
+    struct load_state ls = {.cfg = cfg, .err = err, .errlen = errlen, .nets_replaced = !first};
     if (first) {
         struct nets *fresh = nets_new();
         if (!fresh)

@@ -16,13 +16,18 @@
 
 static char path[64];
 
-static void write_file(const char *text)
+static void write_bytes(const char *text, size_t len)
 {
     snprintf(path, sizeof(path), "/tmp/of-test-config-XXXXXX");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
     close(fd);
+}
+
+static void write_file(const char *text)
+{
+    write_bytes(text, strlen(text));
 }
 
 static long lookup(const struct of_config *cfg, const char *ip)
@@ -204,9 +209,78 @@ static void test_restart_changes(void **state)
     config_fini(&b);
 }
 
+/* What would otherwise be read as something else, silently: a directory
+ * (read as an empty file), a NUL byte (which ended the value before it), a
+ * line or a value too long for the buffers (cut in two). */
+static void test_not_config_text(void **state)
+{
+    (void)state;
+    struct of_config cfg;
+    char err[CONFIG_MAX_ERROR] = "";
+    char dir[] = "/tmp/of-test-config-dir-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(config_init(&cfg), 0);
+    assert_int_equal(config_load(&cfg, dir, err, sizeof(err)), -EISDIR);
+    assert_non_null(strstr(err, dir));
+    assert_non_null(strstr(err, "is a directory"));
+    config_fini(&cfg);
+    rmdir(dir);
+
+    static const char nul[] = "HTTP_PORT=8042\nSAMPLING_RATE=1\0junk\n";
+    write_bytes(nul, sizeof(nul) - 1);
+    assert_int_equal(config_init(&cfg), 0);
+    assert_int_equal(config_load(&cfg, path, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, ":2: a NUL byte"));
+    config_fini(&cfg);
+    unlink(path);
+
+    char line[400];
+    snprintf(line, sizeof(line), "FLUSH_INTERVAL=5\nDB_PATH=/tmp/%0300d.db\n", 7);
+    write_file(line);
+    assert_int_equal(config_init(&cfg), 0);
+    assert_int_equal(config_load(&cfg, path, err, sizeof(err)), -EINVAL);
+    if (!strstr(err, ":2: line longer than "))
+        fail_msg("\"%s\"", err);
+    config_fini(&cfg);
+    unlink(path);
+}
+
+/* A key given twice: the later line wins, and a warning names both. */
+static void test_duplicate_key_warns(void **state)
+{
+    (void)state;
+    struct of_config cfg;
+    char err[CONFIG_MAX_ERROR] = "";
+    write_file("SAMPLING_RATE=10\nHTTP_PORT=8042\nSAMPLING_RATE = 20\n"
+               "[classes]\nweb = tcp/80\nweb = tcp/8080\n");
+    char log[] = "/tmp/of-test-config-log-XXXXXX";
+    int fd = mkstemp(log);
+    assert_true(fd >= 0);
+    int saved = dup(2);
+    dup2(fd, 2);
+    assert_int_equal(config_init(&cfg), 0);
+    int rc = config_load(&cfg, path, err, sizeof(err));
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    assert_int_equal(rc, 0);
+    assert_int_equal(cfg.agg.default_rate, 20);
+    char got[1024] = "";
+    assert_true(pread(fd, got, sizeof(got) - 1, 0) > 0);
+    close(fd);
+    unlink(log);
+    char want[128];
+    snprintf(want, sizeof(want), "%s:3: SAMPLING_RATE is set again (first on line 1)", path);
+    if (!strstr(got, want) || !strstr(got, ":6: web is set again (first on line 5)"))
+        fail_msg("log: \"%s\"", got);
+    config_fini(&cfg);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_not_config_text),    cmocka_unit_test(test_duplicate_key_warns),
         cmocka_unit_test(test_full_file),          cmocka_unit_test(test_errors_name_the_line),
         cmocka_unit_test(test_retention_defaults), cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_network_overrides),  cmocka_unit_test(test_restart_changes),

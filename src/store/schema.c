@@ -425,6 +425,30 @@ int schema_migrate(struct sqlite3 *db, const char *path)
     return 0;
 }
 
+int schema_check_writable(struct sqlite3 *db, const char *path)
+{
+    int version = 0;
+    int rc = sqlite3_db_readonly(db, "main") == 1 ? -EROFS : exec(db, "BEGIN IMMEDIATE");
+    if (rc == 0)
+        rc = query_int(db, "PRAGMA user_version", &version);
+    char sql[48];
+    if (rc == 0) {
+        (void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
+        rc = exec(db, sql);
+    }
+    if (rc == 0)
+        rc = exec(db, "COMMIT");
+    if (rc == 0)
+        return 0;
+    log_msg(LOG_ERR,
+            "store: %s: cannot write (%s); check the owner and mode of the file and of its "
+            "directory, the mount, and the free space",
+            path, rc == -EROFS ? "SQLite could open it read-only only" : sqlite3_errmsg(db));
+    if (!sqlite3_get_autocommit(db))
+        (void)exec(db, "ROLLBACK");
+    return rc;
+}
+
 int schema_check(struct sqlite3 *db, const char *path)
 {
     int version = 0;

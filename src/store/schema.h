@@ -63,6 +63,13 @@ int schema_version(void);
  * file); another negative errno for SQLite failures. Logs the reason. */
 OF_MUST_CHECK int schema_migrate(struct sqlite3 *db, const char *path);
 
+/* For a database opened for writing: 0 when a write transaction commits
+ * (it rewrites the version in place). A file SQLite could only open
+ * read-only, a read-only mount, a full disk or a lock held by another
+ * program fails here, at open, rather than at the first flush: -EROFS or
+ * the errno of the failure, logged with what to check. */
+OF_MUST_CHECK int schema_check_writable(struct sqlite3 *db, const char *path);
+
 /* For a database opened read-only: 0 when its version is exactly
  * schema_version(); -EPROTO for an older or newer one (an older one is
  * upgraded by opening it once for writing); -EBADMSG when it is not ours. */

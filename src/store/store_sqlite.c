@@ -441,7 +441,8 @@ static int db_open(struct sqlite_store *s)
         log_msg(LOG_ERR, "store: %s: %s", s->path, sqlite3_errmsg(s->db));
         return rc;
     }
-    return schema_migrate(s->db, s->path);
+    rc = schema_migrate(s->db, s->path);
+    return rc < 0 ? rc : schema_check_writable(s->db, s->path);
 }
 
 static int sqlite_open(struct store **out, const struct store_cfg *cfg)

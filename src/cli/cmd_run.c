@@ -131,7 +131,8 @@ static int run_services(const struct cli_common *common, const struct of_config 
     daemon_wait(d);
 out:
     http_server_stop(rs.http);
-    daemon_free(d);
+    if (daemon_free(d) < 0 && rc >= 0)
+        rc = -EIO; /* counters lost at stop: logged, and the exit status says so */
     status_board_free(board);
     return rc < 0 ? CLI_FAIL : CLI_OK;
 }

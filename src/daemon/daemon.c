@@ -77,6 +77,7 @@ struct daemon {
     atomic_bool stop;
     uint64_t rows_written;
     uint64_t flush_errors;
+    uint64_t lost_rows; /* at stop: counters no write could store */
 };
 
 static unsigned default_workers(void)
@@ -540,21 +541,47 @@ void daemon_wait(struct daemon *d)
     writer_loop(d);
 }
 
-void daemon_free(struct daemon *d)
+/* At stop, with the workers gone: one table (a spare a failed write left,
+ * or a worker's current one), two tries. What still fails is lost, and said
+ * so with its size: nothing retries after this. */
+static void flush_final(struct daemon *d, struct agg *a)
+{
+    size_t n = agg_count(a);
+    if (n == 0)
+        return;
+    size_t rows = 0;
+    int rc = flush_agg(d->st, a, &rows);
+    if (rc < 0)
+        rc = flush_agg(d->st, a, &rows);
+    if (rc == 0) {
+        d->rows_written += rows;
+        return;
+    }
+    d->lost_rows += n;
+    log_msg(LOG_ERR, "stopping: writing %zu counters to the store failed (%s): they are lost", n,
+            strerror(-rc));
+}
+
+int daemon_free(struct daemon *d)
 {
     if (!d)
-        return;
+        return 0;
     atomic_store(&d->stop, true);
     for (size_t i = 0; i < d->started; i++)
         pthread_join(d->workers[i].thread, NULL);
+    int rc = 0;
     if (d->running) {
-        flush_all(d); /* what each worker held at stop */
-        if (d->flush_errors)
-            flush_all(d); /* one more try for a write that failed */
+        for (size_t i = 0; i < d->nworkers; i++) {
+            flush_final(d, d->workers[i].spare);
+            flush_final(d, ingest_agg(d->workers[i].in));
+        }
         log_totals(d);
         log_exporters(d);
+        if (d->lost_rows)
+            rc = -EIO;
     }
     daemon_release(d);
+    return rc;
 }
 
 int daemon_run(const struct of_config *cfg, struct store *st)
@@ -564,6 +591,5 @@ int daemon_run(const struct of_config *cfg, struct store *st)
     if (rc < 0)
         return rc;
     daemon_wait(d);
-    daemon_free(d);
-    return 0;
+    return daemon_free(d);
 }

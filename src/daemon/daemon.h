@@ -35,11 +35,12 @@ void daemon_set_retention(struct daemon *d, const struct retention_cfg *cfg);
 void daemon_wait(struct daemon *d);
 
 /* Stops the workers, receives what is still queued, writes everything
- * held, logs the totals and frees. NULL-safe. */
-void daemon_free(struct daemon *d);
+ * held, logs the totals and frees. 0, or -EIO when counters could not be
+ * written (each loss logged with its size). NULL-safe. */
+int daemon_free(struct daemon *d);
 
 /* daemon_new without status, daemon_wait, daemon_free: 0 or the error of
- * daemon_new. */
+ * daemon_new or daemon_free. */
 OF_MUST_CHECK int daemon_run(const struct of_config *cfg, struct store *st);
 
 #endif

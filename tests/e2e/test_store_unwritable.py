@@ -3,10 +3,14 @@
 instead of collecting for nothing: a file SQLite can open only read-only
 (its mode, for the user the collector runs as), and a store another program
 holds locked for writing. Each exits non-zero without ever saying
-"collecting"."""
+"collecting". A store that becomes unwritable while running keeps the
+counters for the next write; at stop, what cannot be written is logged as
+lost with its size and the exit status is non-zero."""
 import os
+import signal
 import sqlite3
 import subprocess
+import time
 
 import ofe2e
 
@@ -51,9 +55,25 @@ def test():
     other.close()
     refused(p, "cannot write (database is locked)")
 
-    # and once free again, it starts
+    # free again, it starts; then the lock is taken while it runs
     daemon = ofe2e.Daemon(db, ["10.0.0.0/8"])
-    daemon.stop()
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    ofe2e.send_udp(daemon.nf_port, [ofe2e.netflow_v5(
+        [("192.0.2.1", "10.0.0.%d" % i, 1000 * i, 1, 443, 50000, 6) for i in range(1, 11)])])
+    deadline = time.time() + 30
+    while "(kept, will retry)" not in daemon.output() and time.time() < deadline:
+        time.sleep(0.2)
+    daemon.proc.send_signal(signal.SIGTERM)
+    rc = daemon.proc.wait(timeout=120)
+    other.execute("ROLLBACK")
+    other.close()
+    out = daemon.output()
+    stopping = out[out.index("stopping"):]
+    if (rc == 0 or "(kept, will retry)" not in out or "will retry" in stopping
+            or "writing 10 counters to the store failed (" not in stopping
+            or "they are lost" not in stopping):
+        raise AssertionError("a lost write at stop was not reported (exit %d):\n%s" % (rc, out))
     return True
 
 

@@ -82,6 +82,22 @@ int udp_open(struct udp_sock *s, const char *addr, uint16_t port, int rcvbuf, bo
     return 0;
 }
 
+int udp_probe(const char *addr, uint16_t port)
+{
+    struct of_addr a;
+    if (addr_parse(addr, &a) < 0)
+        return -EINVAL;
+    int fd = socket(a.af == ADDR_V4 ? AF_INET : AF_INET6, SOCK_DGRAM, 0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    if (a.af == ADDR_V6)
+        (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    int rc = sock_bind(fd, &a, port);
+    close(fd);
+    return rc;
+}
+
 void udp_close(struct udp_sock *s)
 {
     if (s->fd >= 0)

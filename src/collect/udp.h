@@ -46,6 +46,13 @@ void udp_close(struct udp_sock *s);
  * datagrams over them (so several workers can receive). */
 bool udp_can_share_port(void);
 
+/* Whether addr:port could be bound by a socket that shares it with nobody:
+ * 0, or -EADDRINUSE when another socket holds it. Binding with SO_REUSEPORT
+ * would succeed beside another process's socket of the same user, which
+ * then takes a share of the datagrams: the first of our sockets asks this
+ * first, and a second collector's first socket finds ours. */
+OF_MUST_CHECK int udp_probe(const char *addr, uint16_t port);
+
 /* The port actually bound (useful when port 0 was asked for). */
 uint16_t udp_local_port(const struct udp_sock *s);
 

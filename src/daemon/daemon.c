@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect/port_owner.h"
 #include "collect/udp.h"
 #include "daemon/flush.h"
 #include "daemon/ingest.h"
@@ -88,7 +89,23 @@ static unsigned default_workers(void)
     return n > 8 ? 8 : (unsigned)n;
 }
 
-static int worker_open(struct worker *w, const struct of_config *cfg, bool reuseport)
+/* A port another process holds: an error that names it, since sharing it
+ * would split the datagrams between two stores, each undercounting. */
+static int port_taken(const char *addr, uint16_t port)
+{
+    char who[96];
+    if (port_owner(port, who, sizeof(who)) < 0)
+        (void)snprintf(who, sizeof(who), "another process");
+    log_msg(LOG_ERR,
+            "UDP %s port %u is in use by %s: a second collector on a port would take a share "
+            "of its datagrams; stop it or choose another port",
+            addr, port, who);
+    return -EADDRINUSE;
+}
+
+/* Opens worker w's sockets; the first worker (first) checks that no other
+ * process holds a port before its socket lets the others share it. */
+static int worker_open(struct worker *w, const struct of_config *cfg, bool reuseport, bool first)
 {
     static const char *const any[] = {"0.0.0.0", "::"};
     size_t naddr = cfg->listen.n ? cfg->listen.n : 2;
@@ -97,7 +114,11 @@ static int worker_open(struct worker *w, const struct of_config *cfg, bool reuse
         const char *addr = cfg->listen.n ? cfg->listen.a[i] : any[i];
         for (size_t p = 0; p < 2; p++) {
             struct udp_sock *s = &w->socks[w->nsocks];
-            int rc = udp_open(s, addr, ports[p], cfg->rcvbuf, reuseport);
+            int rc = reuseport && first ? udp_probe(addr, ports[p]) : 0;
+            if (rc == 0)
+                rc = udp_open(s, addr, ports[p], cfg->rcvbuf, reuseport);
+            if (rc == -EADDRINUSE)
+                return port_taken(addr, ports[p]);
             if (rc < 0) {
                 log_msg(cfg->listen.n ? LOG_ERR : LOG_WARN, "cannot listen on UDP %s port %u: %s",
                         addr, ports[p], strerror(-rc));
@@ -431,7 +452,7 @@ static int daemon_start(struct daemon *d, const struct hash_key *key)
         w->spare = agg_new(&d->cfg->agg, &d->budget, key);
         if (!w->in || !w->spare)
             return -ENOMEM;
-        int rc = worker_open(w, d->cfg, reuseport);
+        int rc = worker_open(w, d->cfg, reuseport, i == 0);
         if (rc < 0)
             return rc;
     }

@@ -54,8 +54,14 @@ bool cli_common_only(int argc, char **argv, struct cli_common *c, void (*usage)(
  * the overrides, builds the tables. CLI_OK or CLI_USAGE (message printed). */
 int cli_load_config(const struct cli_common *c, struct of_config *cfg);
 
-/* Opens the configured store; readonly for queries. CLI_OK or CLI_FAIL. */
-int cli_open_store(const struct of_config *cfg, bool readonly, struct store **out);
+enum cli_store_mode {
+    CLI_STORE_READ,    /* queries */
+    CLI_STORE_WRITE,   /* a command that may write (and creates or upgrades the store) */
+    CLI_STORE_COLLECT, /* run: the same, and a write must succeed now (store_cfg.check_write) */
+};
+
+/* Opens the configured store. CLI_OK or CLI_FAIL. */
+int cli_open_store(const struct of_config *cfg, enum cli_store_mode mode, struct store **out);
 
 struct appdb;
 struct sqlite3;

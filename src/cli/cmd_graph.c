@@ -264,7 +264,7 @@ int cmd_graph(int argc, char **argv)
     struct graph_data d = {0};
     int rc = cli_load_config(&common, &cfg);
     if (rc == CLI_OK)
-        rc = cli_open_store(&cfg, true, &st);
+        rc = cli_open_store(&cfg, CLI_STORE_READ, &st);
     if (rc == CLI_OK) {
         graph_apply_config(&a.req, &cfg);
         int e = graph_load(st, &a.req, &d);

@@ -160,7 +160,7 @@ int cmd_import(int argc, char **argv)
     struct store *st = NULL;
     int rc = cli_load_config(&common, &cfg);
     if (rc == CLI_OK)
-        rc = cli_open_store(&cfg, false, &st);
+        rc = cli_open_store(&cfg, CLI_STORE_WRITE, &st);
     if (rc == CLI_OK)
         rc = import_files(&cfg, st, argv + optind, argc - optind);
     if (store_close(st) < 0 && rc == CLI_OK) {

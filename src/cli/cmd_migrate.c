@@ -28,7 +28,7 @@ static int migrate_store(const struct of_config *cfg)
     }
     struct store *st = NULL;
     struct store_info info;
-    int rc = cli_open_store(cfg, false, &st);
+    int rc = cli_open_store(cfg, CLI_STORE_WRITE, &st);
     if (rc == CLI_OK && store_get_info(st, &info) < 0) {
         fprintf(stderr, "ophanimflow: reading the store %s failed\n", cfg->db_path);
         rc = CLI_FAIL;

@@ -195,7 +195,7 @@ int cmd_run(int argc, char **argv)
     struct store *st = NULL;
     int rc = cli_load_config(&common, &cfg);
     if (rc == CLI_OK)
-        rc = cli_open_store(&cfg, false, &st);
+        rc = cli_open_store(&cfg, CLI_STORE_COLLECT, &st);
     if (rc == CLI_OK) {
         log_msg(LOG_INFO, "store: %s", cfg.db_path);
         rc = run_with_store(&common, &cfg, st);

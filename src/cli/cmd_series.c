@@ -153,7 +153,7 @@ int cmd_series(int argc, char **argv)
     struct store *st = NULL;
     int rc = cli_load_config(&common, &cfg);
     if (rc == CLI_OK)
-        rc = cli_open_store(&cfg, true, &st);
+        rc = cli_open_store(&cfg, CLI_STORE_READ, &st);
     if (rc == CLI_OK) {
         int e = a.json ? print_json(st, &a)
                        : store_get_series(st, &a.ip, a.dir, a.from, a.to, print_line, NULL);

@@ -83,7 +83,7 @@ int cmd_traff(int argc, char **argv)
     char *body = NULL;
     int rc = cli_load_config(&common, &cfg);
     if (rc == CLI_OK)
-        rc = cli_open_store(&cfg, true, &st);
+        rc = cli_open_store(&cfg, CLI_STORE_READ, &st);
     if (rc == CLI_OK) {
         int e = traff_json(st, a.year, a.month, a.has_ip ? &a.ip : NULL, &body);
         if (e < 0) {

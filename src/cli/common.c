@@ -113,9 +113,12 @@ int cli_load_config(const struct cli_common *c, struct of_config *cfg)
     return CLI_OK;
 }
 
-int cli_open_store(const struct of_config *cfg, bool readonly, struct store **out)
+int cli_open_store(const struct of_config *cfg, enum cli_store_mode mode, struct store **out)
 {
-    struct store_cfg sc = {.backend = NULL, .path = cfg->db_path, .readonly = readonly};
+    struct store_cfg sc = {.backend = NULL,
+                           .path = cfg->db_path,
+                           .readonly = mode == CLI_STORE_READ,
+                           .check_write = mode == CLI_STORE_COLLECT};
     int rc = store_open(out, &sc);
     if (rc < 0) {
         fprintf(stderr, "ophanimflow: cannot open the store %s: %s\n", cfg->db_path, strerror(-rc));
@@ -129,7 +132,7 @@ int cli_open_app(const struct of_config *cfg, struct appdb **app, struct sqlite3
     struct store *st = NULL;
     *app = NULL;
     *db = NULL;
-    if (cli_open_store(cfg, false, &st) != CLI_OK)
+    if (cli_open_store(cfg, CLI_STORE_WRITE, &st) != CLI_OK)
         return CLI_FAIL;
     (void)store_close(st);
     if (secret_init() < 0) {

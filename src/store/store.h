@@ -86,6 +86,7 @@ struct store_cfg {
     const char *backend; /* "sqlite" (default when NULL) */
     const char *path;    /* database file for sqlite */
     int readonly;        /* open for reading only (the CLI's queries) */
+    int check_write;     /* writes come for long (the collector): fail now, not at the first */
 };
 
 struct store;

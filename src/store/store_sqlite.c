@@ -415,7 +415,7 @@ out:
     return rc;
 }
 
-static int db_open(struct sqlite_store *s)
+static int db_open(struct sqlite_store *s, bool check_write)
 {
     int flags = SQLITE_OPEN_NOMUTEX;
     flags |= s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -442,7 +442,7 @@ static int db_open(struct sqlite_store *s)
         return rc;
     }
     rc = schema_migrate(s->db, s->path);
-    return rc < 0 ? rc : schema_check_writable(s->db, s->path);
+    return rc < 0 || !check_write ? rc : schema_check_writable(s->db, s->path);
 }
 
 static int sqlite_open(struct store **out, const struct store_cfg *cfg)
@@ -463,7 +463,7 @@ static int sqlite_open(struct store **out, const struct store_cfg *cfg)
     rc = cache_init(&s->hosts);
     if (rc < 0)
         goto out;
-    rc = db_open(s);
+    rc = db_open(s, cfg->check_write != 0);
     if (rc < 0)
         goto out;
     for (int id = 0; id < ST__COUNT; id++) {

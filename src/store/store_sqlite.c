@@ -410,6 +410,12 @@ static int db_pragmas(struct sqlite_store *s)
     /* In WAL mode NORMAL loses no committed data in a crash of the process,
      * only possibly the last commits in a crash of the system. */
     rc = schema_errno(s->db, sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL));
+    if (rc == 0) {
+        char sql[64];
+        (void)snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit = %" PRId64,
+                       STORE_SQLITE_WAL_KEEP);
+        rc = schema_errno(s->db, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+    }
 out:
     sqlite3_finalize(st);
     return rc;

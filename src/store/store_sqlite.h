@@ -15,6 +15,11 @@
 /* How long a statement waits for another connection's lock, in ms. */
 #define STORE_SQLITE_BUSY_MS 5000
 
+/* The size the WAL file is cut back to once it has been checkpointed and
+ * starts over (PRAGMA journal_size_limit). Without it the file keeps the
+ * size of the largest write, or of the longest a reader held it back. */
+#define STORE_SQLITE_WAL_KEEP ((int64_t)4 << 20)
+
 /* The most rows one put_bins takes (-E2BIG beyond). */
 #define STORE_SQLITE_BATCH_MAX UINT32_MAX
 
